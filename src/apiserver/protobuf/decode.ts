@@ -1,0 +1,40 @@
+// Decodes a `application/vnd.kubernetes.protobuf` request body: the 4-byte magic `k8s\0`, then a
+// runtime.Unknown whose typeMeta names the kind and whose raw bytes are the object itself.
+import { apiErrors } from '../../api/errors.js';
+import { decodeMessage } from './message-decoder.js';
+import { messageType, typeForKind, UNKNOWN_TYPE_NAME } from './schema.js';
+
+export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
+
+const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
+
+export interface DecodedObject {
+  apiVersion: string;
+  kind: string;
+  /** The object as a JSON client would have sent it, with apiVersion and kind set. */
+  object: Record<string, unknown>;
+}
+
+interface UnknownJson {
+  typeMeta: { apiVersion: string; kind: string };
+  raw?: string;
+  contentEncoding: string;
+  contentType: string;
+}
+
+export function decodeKubernetesProtobuf(body: Uint8Array): DecodedObject {
+  if (body.length < MAGIC.length || !MAGIC.equals(body.subarray(0, MAGIC.length))) {
+    throw apiErrors.badRequest('unable to decode protobuf body: missing the "k8s\\x00" prefix of a Kubernetes protobuf object');
+  }
+  const envelope = decodeMessage(messageType(UNKNOWN_TYPE_NAME), body.subarray(MAGIC.length)) as UnknownJson;
+  const { apiVersion, kind } = envelope.typeMeta;
+  if (!apiVersion || !kind) throw apiErrors.badRequest('unable to decode protobuf body: apiVersion and kind must be set in the envelope');
+  if (envelope.contentEncoding) {
+    throw apiErrors.badRequest(`unable to decode protobuf body: unsupported contentEncoding "${envelope.contentEncoding}"`);
+  }
+  const type = typeForKind(apiVersion, kind);
+  if (!type) throw apiErrors.badRequest(`unable to decode protobuf body: no protobuf schema for kind "${kind}" in version "${apiVersion}"; send it as JSON`);
+  const raw = Buffer.from(envelope.raw ?? '', 'base64');
+  const decoded = decodeMessage(type, raw) as Record<string, unknown>;
+  return { apiVersion, kind, object: { apiVersion, kind, ...decoded } };
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Captures the request bodies real kubectl binaries send, as test fixtures for the protobuf decoder.
+//
+// Runs a throwaway plain-HTTP API server on 127.0.0.1 (random port) that serves /version and legacy
+// discovery, records every write, answers creates by echoing the object back (protobuf bodies are
+// decoded with the compiled decoder, so run `npx tsc` first), and stops when done. For every command
+// it also records `--dry-run=client -o json`, the JSON the same client would have sent.
+//
+// Usage: node src/apiserver/protobuf/tools/capture-fixtures.mjs [kubectl-dir]
+// Writes testdata/<kubectl version>/<command>.pb|.json|.dry-run.json and testdata/manifest.json.
+import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const testdata = join(here, '../testdata');
+const repo = join(here, '../../../..');
+const { decodeKubernetesProtobuf } = await import(join(repo, 'dist/src/apiserver/protobuf/index.js'));
+
+const kubectlDir = process.argv[2] ?? '/usr/lib/google-cloud-sdk/bin';
+const VERSIONS = ['1.27', '1.32', '1.33'];
+
+const res = (name, kind, namespaced, extra = {}) => ({ name, singularName: kind.toLowerCase(), namespaced, kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], ...extra });
+const sub = (name, kind, group, version) => ({ name, singularName: '', namespaced: true, group, version, kind, verbs: ['get', 'patch', 'update'] });
+const GROUPS = {
+  v1: [res('namespaces', 'Namespace', false, { shortNames: ['ns'] }), res('services', 'Service', true, { shortNames: ['svc'] }), res('pods', 'Pod', true, { shortNames: ['po'] }),
+    res('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }), res('secrets', 'Secret', true), res('serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+    { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
+    res('endpoints', 'Endpoints', true, { shortNames: ['ep'] }), res('events', 'Event', true), res('nodes', 'Node', false), res('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'] })],
+  'apps/v1': [res('deployments', 'Deployment', true, { shortNames: ['deploy'] }), sub('deployments/scale', 'Scale', 'autoscaling', 'v1'), res('replicasets', 'ReplicaSet', true, { shortNames: ['rs'] }),
+    res('daemonsets', 'DaemonSet', true), res('statefulsets', 'StatefulSet', true)],
+  'batch/v1': [res('jobs', 'Job', true), res('cronjobs', 'CronJob', true)],
+  'rbac.authorization.k8s.io/v1': [res('roles', 'Role', true), res('rolebindings', 'RoleBinding', true), res('clusterroles', 'ClusterRole', false), res('clusterrolebindings', 'ClusterRoleBinding', false)],
+  'networking.k8s.io/v1': [res('ingresses', 'Ingress', true, { shortNames: ['ing'] })],
+  'policy/v1': [res('poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'] })],
+  'scheduling.k8s.io/v1': [res('priorityclasses', 'PriorityClass', false, { shortNames: ['pc'] })],
+  'discovery.k8s.io/v1': [res('endpointslices', 'EndpointSlice', true)],
+  'coordination.k8s.io/v1': [res('leases', 'Lease', true)],
+};
+
+const COMMANDS = [
+  ['create-namespace', ['create', 'namespace', 'foo']],
+  ['create-deployment', ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']],
+  ['create-deployment-port', ['create', 'deployment', 'web2', '--image=nginx:1.27', '--port=8080']],
+  ['create-configmap', ['create', 'configmap', 'cfg', '--from-literal=a=b', '--from-literal=c=d']],
+  ['create-secret', ['create', 'secret', 'generic', 's1', '--from-literal=password=hunter2']],
+  ['create-serviceaccount', ['create', 'serviceaccount', 'sa']],
+  ['create-service-clusterip', ['create', 'service', 'clusterip', 'my', '--tcp=80:8080']],
+  ['create-service-headless', ['create', 'service', 'clusterip', 'hl', '--clusterip=None']],
+  ['create-service-nodeport', ['create', 'service', 'nodeport', 'np', '--tcp=80:8080', '--node-port=30080']],
+  ['create-service-loadbalancer', ['create', 'service', 'loadbalancer', 'lb', '--tcp=443:8443']],
+  ['create-service-externalname', ['create', 'service', 'externalname', 'ext', '--external-name=example.com']],
+  ['create-job', ['create', 'job', 'j', '--image=busybox', '--', 'echo', 'hi']],
+  ['create-cronjob', ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *']],
+  ['create-role', ['create', 'role', 'r', '--verb=get', '--verb=list', '--resource=pods']],
+  ['create-rolebinding', ['create', 'rolebinding', 'rb', '--role=r', '--user=alice', '--serviceaccount=default:sa']],
+  ['create-ingress', ['create', 'ingress', 'ing', '--rule=foo.com/bar=svc1:8080']],
+  ['create-pdb', ['create', 'pdb', 'p', '--selector=app=web', '--min-available=1']],
+  ['create-priorityclass', ['create', 'priorityclass', 'pc', '--value=1000', '--description=hi']],
+  ['create-quota', ['create', 'quota', 'q', '--hard=cpu=1,memory=1G,pods=2']],
+  ['create-token', ['create', 'token', 'sa', '--duration=1h'], { dryRun: false }],
+  ['run', ['run', 'pod1', '--image=nginx', '--port=80', '--labels=app=web', '--env=A=B']],
+  ['expose', ['expose', 'deployment', 'web', '--port=80', '--target-port=8080']],
+  ['scale', ['scale', 'deployment', 'web', '--replicas=3'], { dryRun: false }],
+  ['label', ['label', 'namespace', 'foo', 'team=a'], { dryRun: false }],
+  ['delete', ['delete', 'configmap', 'cfg'], { dryRun: false }],
+];
+
+const store = new Map();
+let requests = [];
+function listFor(path) {
+  const m = path.match(/^\/(api\/v1|apis\/([^/]+\/[^/]+))$/);
+  if (!m) return undefined;
+  const gv = m[1] === 'api/v1' ? 'v1' : m[2];
+  return GROUPS[gv] && { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: GROUPS[gv] };
+}
+function handle(req, body, port) {
+  const url = new URL(req.url, 'http://x');
+  const path = url.pathname;
+  if (path === '/version') return [200, { major: '1', minor: '32', gitVersion: 'v1.32.4' }];
+  if (path === '/api') return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] }];
+  if (path === '/apis') {
+    const groups = Object.keys(GROUPS).filter((g) => g !== 'v1').map((gv) => {
+      const [name, version] = gv.split('/');
+      const v = { groupVersion: gv, version };
+      return { name, versions: [v], preferredVersion: v };
+    });
+    return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups }];
+  }
+  const list = listFor(path);
+  if (list) return [200, list];
+  if (path.startsWith('/openapi')) return [404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound', message: 'not found' }];
+  const ct = req.headers['content-type'] ?? '';
+  if (req.method === 'GET') {
+    const obj = store.get(path);
+    if (obj) return [200, obj];
+    return [404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 404, reason: 'NotFound', message: `${path} not found` }];
+  }
+  let obj = {};
+  if (ct.includes('protobuf')) obj = decodeKubernetesProtobuf(body).object;
+  else if (body.length && ct.includes('json') && !ct.includes('patch')) obj = JSON.parse(body.toString());
+  if (req.method === 'POST') {
+    const name = obj.metadata?.name ?? path.split('/').at(-2);
+    obj.metadata = { ...obj.metadata, name, namespace: path.match(/namespaces\/([^/]+)\//)?.[1], uid: 'u-1', resourceVersion: '1', creationTimestamp: '2024-01-01T00:00:00Z' };
+    if (obj.kind === 'TokenRequest') obj.status = { token: 'tok', expirationTimestamp: '2024-01-01T01:00:00Z' };
+    store.set(`${path}/${name}`, obj);
+    return [201, obj];
+  }
+  if (req.method === 'DELETE') return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
+  // PATCH / PUT: answer with what we have (good enough for kubectl to print its message).
+  const base = path.replace(/\/scale$/, '');
+  const cur = store.get(base) ?? { metadata: { name: base.split('/').at(-1) } };
+  if (path.endsWith('/scale')) return [200, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: cur.metadata, spec: { replicas: 3 }, status: { replicas: 2 } }];
+  return [200, cur];
+}
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    if (req.method !== 'GET') requests.push({ method: req.method, path: req.url, contentType: req.headers['content-type'] ?? '', body });
+    let code, out;
+    try { [code, out] = handle(req, body, server.address().port); } catch (e) { [code, out] = [400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 400, message: String(e.message) }]; }
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(out));
+  });
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const port = server.address().port;
+
+const work = mkdtempSync(join(tmpdir(), 'capture-'));
+const kubeconfig = join(work, 'config');
+writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${port}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`);
+
+function kubectl(bin, args, cache) {
+  try {
+    return { ok: true, out: execFileSync(bin, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cache}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }) };
+  } catch (e) {
+    return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+const manifest = {};
+try {
+  for (const v of VERSIONS) {
+    const bin = join(kubectlDir, `kubectl.${v}`);
+    if (!existsSync(bin)) continue;
+    const dir = join(testdata, v);
+    mkdirSync(dir, { recursive: true });
+    const cache = join(work, `cache-${v}`);
+    store.clear();
+    manifest[v] = {};
+    for (const [name, args, opts = {}] of COMMANDS) {
+      if (opts.dryRun !== false) {
+        const dry = kubectl(bin, [...args.slice(0, args.indexOf('--') < 0 ? args.length : args.indexOf('--')), '--dry-run=client', '-o', 'json', ...(args.includes('--') ? args.slice(args.indexOf('--')) : [])], cache);
+        if (dry.ok) writeFileSync(join(dir, `${name}.dry-run.json`), dry.out);
+      }
+      requests = [];
+      const run = kubectl(bin, args, cache);
+      const writes = requests.map((r) => `${r.method} ${r.path} ${r.contentType}`);
+      manifest[v][name] = { ok: run.ok, output: run.out.trim().split('\n').slice(0, 3).join(' | '), writes };
+      const create = requests.find((r) => r.method === 'POST' || r.method === 'PUT');
+      if (create?.contentType.includes('protobuf')) writeFileSync(join(dir, `${name}.pb`), create.body);
+      else if (create) writeFileSync(join(dir, `${name}.json`), create.body);
+    }
+  }
+  writeFileSync(join(testdata, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(JSON.stringify(manifest, null, 2));
+} finally {
+  server.close();
+  rmSync(work, { recursive: true, force: true });
+}

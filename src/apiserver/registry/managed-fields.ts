@@ -1,0 +1,55 @@
+// Glue between the handlers and the pure field manager (api/apply): every write records who
+// owns which fields in metadata.managedFields; apply requests merge under ownership rules.
+import { conflictError, schemaFor, serverSideApply, trackUpdate } from '../../api/apply/index.js';
+import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
+import { decodeObject } from '../decode.js';
+import { apiVersionOf, type ResourceDef } from '../resources.js';
+import type { RequestContext } from './strategy.js';
+
+/** Sets next.metadata.managedFields for a create/update/patch by ctx.fieldManager. */
+export function recordManagedFields(def: ResourceDef, current: KubeObject | undefined, next: KubeObject, ctx: RequestContext, subresource: string): void {
+  const apiVersion = apiVersionOf(def);
+  // A client that sends managedFields on update replaces them (upstream allows resetting with []).
+  if (current && next.metadata.managedFields === undefined) next.metadata.managedFields = current.metadata.managedFields;
+  const fields = trackUpdate(current, next, {
+    manager: ctx.fieldManager,
+    operation: 'Update',
+    apiVersion,
+    subresource: subresource || undefined,
+    schema: schemaFor(apiVersion, def.kind),
+    now: ctx.now,
+  });
+  if (fields.length) next.metadata.managedFields = fields as ManagedFieldsEntry[];
+  else delete next.metadata.managedFields;
+}
+
+/**
+ * Server-side apply of `applied` onto `current` (undefined: create). Throws the upstream 409 on
+ * conflicts unless forced. The merged object is re-decoded so defaults apply.
+ */
+export function applyServerSide(
+  def: ResourceDef,
+  current: KubeObject | undefined,
+  applied: KubeObject,
+  ctx: RequestContext,
+  force: boolean,
+  subresource: string,
+): KubeObject {
+  const apiVersion = apiVersionOf(def);
+  const result = serverSideApply(current, applied, {
+    manager: ctx.fieldManager,
+    force,
+    apiVersion,
+    schema: schemaFor(apiVersion, def.kind),
+    now: ctx.now,
+    subresource: subresource || undefined,
+  });
+  if ('conflicts' in result) {
+    throw conflictError(def.group, def.kind, applied.metadata?.name ?? '', result.conflicts);
+  }
+  const merged = decodeObject(Buffer.from(JSON.stringify(result.object)), 'application/json', def);
+  merged.metadata.managedFields = result.managedFields as ManagedFieldsEntry[];
+  // Apply is not pinned to a resourceVersion unless the configuration names one.
+  if (applied.metadata?.resourceVersion === undefined) delete merged.metadata.resourceVersion;
+  return merged;
+}

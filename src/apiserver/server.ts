@@ -1,0 +1,195 @@
+// The API server: HTTPS (HTTP/2 + HTTP/1.1) on a TCP port with client-certificate authentication,
+// plus plain HTTP on a unix socket under the data dir for local components (the socket file is
+// 0600, so whoever can open it is already root or the owner). One filter chain for both:
+// metrics → authentication → routing → resource handlers.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { chmodSync, rmSync } from 'node:fs';
+import type { TLSSocket } from 'node:tls';
+import type { AddressInfo, Socket } from 'node:net';
+import { apiErrors, toStatusError, StatusError } from '../api/errors.js';
+import { authenticateClientCertificate } from './pki/index.js';
+import { header, writeJSON, writeStatus, writeText, type ApiRequest, type RawRequest, type RawResponse } from './http.js';
+import { routeNonResource } from './non-resource.js';
+import { routeResource } from './router.js';
+import { parseRequestInfo } from './request-info.js';
+import type { ApiServerMetrics } from './metrics.js';
+import type { UserInfo } from './registry/strategy.js';
+import type { Registry } from './registry/registry.js';
+import type { Logger } from '../util/logger.js';
+
+export interface ApiServerOptions {
+  readonly registry: Registry;
+  readonly metrics: ApiServerMetrics;
+  readonly logger: Logger;
+  readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string };
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath?: string;
+  readonly now?: () => Date;
+  /** Paths anyone may read without credentials (system:public-info-viewer). */
+  readonly publicPaths?: readonly string[];
+}
+
+/** Client-certificate authentication; every authenticated user is in system:authenticated. */
+function authenticate(socket: TLSSocket): UserInfo | undefined {
+  const u = authenticateClientCertificate(socket);
+  return u ? { name: u.user, groups: [...u.groups, 'system:authenticated'] } : undefined;
+}
+
+const PUBLIC_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
+const SOCKET_USER: UserInfo = { name: 'system:svcnet-local', groups: ['system:masters', 'system:authenticated'] };
+const LONG_RUNNING = new Set(['watch', 'exec', 'log', 'portforward', 'proxy', 'attach']);
+
+export class ApiServer {
+  readonly #opts: ApiServerOptions;
+  #https?: Http2SecureServer;
+  #unix?: HttpServer;
+  readonly #sockets = new Set<Socket>();
+  readonly #upgradeHandlers: ((req: RawRequest, socket: Socket, head: Buffer, user: UserInfo) => boolean)[] = [];
+
+  constructor(opts: ApiServerOptions) {
+    this.#opts = opts;
+  }
+
+  /** Lets later components (exec, port-forward) take WebSocket upgrades. */
+  onUpgrade(h: (req: RawRequest, socket: Socket, head: Buffer, user: UserInfo) => boolean): void {
+    this.#upgradeHandlers.push(h);
+  }
+
+  get port(): number {
+    const a = this.#https?.address() as AddressInfo | null;
+    return a?.port ?? this.#opts.port;
+  }
+
+  async start(): Promise<void> {
+    const o = this.#opts;
+    if (o.tls) {
+      const https = createSecureServer(
+        { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
+        (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
+      );
+      https.on('secureConnection', (s: Socket) => this.#track(s));
+      https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
+        const user = authenticate(socket as TLSSocket);
+        this.#upgrade(req, socket, head, user);
+      });
+      this.#https = https;
+      await new Promise<void>((resolve, reject) => {
+        https.once('error', reject);
+        https.listen(o.port, o.host, () => {
+          https.off('error', reject);
+          resolve();
+        });
+      });
+    }
+    if (o.socketPath) {
+      rmSync(o.socketPath, { force: true });
+      const unix = createHttpServer((req, res) => void this.#handle(req, res, SOCKET_USER));
+      unix.on('connection', (s: Socket) => this.#track(s));
+      unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, SOCKET_USER));
+      this.#unix = unix;
+      await new Promise<void>((resolve, reject) => {
+        unix.once('error', reject);
+        unix.listen(o.socketPath, () => {
+          unix.off('error', reject);
+          resolve();
+        });
+      });
+      chmodSync(o.socketPath, 0o600);
+    }
+  }
+
+  #track(s: Socket): void {
+    this.#sockets.add(s);
+    s.on('close', () => this.#sockets.delete(s));
+  }
+
+  #upgrade(req: RawRequest, socket: Socket, head: Buffer, user: UserInfo | undefined): void {
+    if (!user) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n' + JSON.stringify(apiErrors.unauthorized().toStatus()));
+      return;
+    }
+    for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
+    const body = JSON.stringify(apiErrors.badRequest('Upgrade request required').toStatus());
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  async #handle(raw: RawRequest, res: RawResponse, user: UserInfo | undefined): Promise<void> {
+    const started = process.hrtime.bigint();
+    const url = new URL(raw.url ?? '/', 'https://localhost');
+    const req: ApiRequest = {
+      method: raw.method ?? 'GET',
+      url,
+      query: url.searchParams,
+      headers: raw.headers,
+      raw,
+      res,
+      user: user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
+      warnings: [],
+      labels: { verb: '', group: '', version: '', resource: '', subresource: '', scope: '' },
+    };
+    const info = parseRequestInfo(req.method, url.pathname, url.searchParams);
+    const metrics = this.#opts.metrics;
+    let longRunningLabels: Record<string, string> | undefined;
+    try {
+      if (!user && !(this.#opts.publicPaths ?? PUBLIC_PATHS).some((p) => url.pathname === p || url.pathname.startsWith(p + '/'))) {
+        throw apiErrors.unauthorized();
+      }
+      if (info.isResourceRequest) {
+        req.labels = {
+          verb: info.verb.toUpperCase() === 'WATCH' ? 'WATCH' : info.verb.toUpperCase(),
+          group: info.group,
+          version: info.version,
+          resource: info.resource,
+          subresource: info.subresource,
+          scope: info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster',
+        };
+        if (LONG_RUNNING.has(info.verb) || LONG_RUNNING.has(info.subresource)) {
+          longRunningLabels = { ...req.labels, component: 'apiserver' };
+          delete (longRunningLabels as Record<string, string | undefined>).dry_run;
+          metrics.longRunning.inc(longRunningLabels);
+        }
+        await routeResource(req, info, this.#opts.registry, this.#opts.now ?? (() => new Date()));
+      } else {
+        req.labels = { verb: req.method, group: '', version: '', resource: '', subresource: '', scope: '' };
+        await routeNonResource(req, this.#opts, this.port);
+      }
+    } catch (err) {
+      const se = toStatusError(err);
+      if (!(err instanceof StatusError)) this.#opts.logger.error('request failed', { path: url.pathname, err: String((err as Error)?.stack ?? err) });
+      if (res.headersSent) res.end();
+      else writeStatus(req, se);
+    } finally {
+      if (longRunningLabels) metrics.longRunning.dec(longRunningLabels);
+      const code = String(res.statusCode);
+      const labels = {
+        ...req.labels,
+        dry_run: req.query.has('dryRun') ? 'All' : '',
+        component: 'apiserver',
+      };
+      metrics.requestTotal.inc({ ...labels, code });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (!longRunningLabels) metrics.requestDuration.observe(labels, seconds);
+      this.#opts.logger.debug('request', {
+        verb: req.labels.verb,
+        path: url.pathname,
+        code: res.statusCode,
+        ms: Math.round(seconds * 1000 * 10) / 10,
+        user: req.user.name,
+        ua: header(req, 'user-agent'),
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await Promise.all([
+      this.#https && new Promise<void>((r) => this.#https!.close(() => r())),
+      this.#unix && new Promise<void>((r) => this.#unix!.close(() => r())),
+    ]);
+    if (this.#opts.socketPath) rmSync(this.#opts.socketPath, { force: true });
+  }
+}
+
+export { writeJSON, writeText };

@@ -1,0 +1,66 @@
+// svcnet's command line. Parses arguments and hands over to cluster/; nothing else lives here.
+import { parseArgs } from 'node:util';
+import { startControlPlane } from '../cluster/control-plane.js';
+
+const USAGE = `svcnet — Kubernetes Service networking that really moves packets
+
+Usage:
+  svcnet apiserver [--data-dir DIR] [--port PORT] [--bind-address IP] [--storage URL]
+      Run the Kubernetes-compatible API server in the foreground.
+      The admin kubeconfig is written to DIR/kubeconfig (DIR defaults to ./.svcnet).
+      --storage: sqlite:///path/state.db (default: DIR/state.db) or memory://
+
+  svcnet version
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'apiserver':
+      return apiserver(rest);
+    case 'version':
+      console.log('svcnet 0.1.0 (Kubernetes API v1.32)');
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`svcnet: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+async function apiserver(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string', default: './.svcnet' },
+      port: { type: 'string', default: '6443' },
+      'bind-address': { type: 'string', default: '127.0.0.1' },
+      storage: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`svcnet: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}\n`);
+    return 1;
+  }
+  const cp = await startControlPlane({
+    dataDir: values['data-dir']!,
+    port,
+    bindAddress: values['bind-address'],
+    storage: values.storage,
+  });
+  process.stdout.write(`svcnet apiserver listening on ${cp.url}\n  export KUBECONFIG=${cp.kubeconfigPath}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await cp.stop();
+  return 0;
+}

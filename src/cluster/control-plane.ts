@@ -1,0 +1,73 @@
+// Composition root for the control plane: picks the storage driver by URL, makes the PKI and
+// kubeconfig, builds the registry and starts the API server. Only this file knows all of them.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openStorage } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import { ensurePKI, writeKubeconfig } from '../apiserver/pki/index.js';
+import { ApiServer } from '../apiserver/server.js';
+import { ApiServerMetrics } from '../apiserver/metrics.js';
+import { Registry } from '../apiserver/registry/registry.js';
+import { createLogger, type Logger } from '../util/logger.js';
+
+export interface ControlPlaneOptions {
+  readonly dataDir: string;
+  /** Storage URL (sqlite:///…, memory://, etcd://…); default sqlite in the data dir. */
+  readonly storage?: string;
+  readonly bindAddress?: string;
+  readonly port?: number;
+  readonly logger?: Logger;
+}
+
+export interface ControlPlane {
+  readonly server: ApiServer;
+  readonly registry: Registry;
+  readonly storage: Storage;
+  readonly kubeconfigPath: string;
+  readonly socketPath: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = opts.logger ?? createLogger({ component: 'apiserver' });
+  const storage = await openStorage(opts.storage ?? `sqlite://${join(dataDir, 'state.db')}`);
+  const pki = await ensurePKI(dataDir);
+  const host = opts.bindAddress ?? '127.0.0.1';
+  const registry = new Registry(storage);
+  const socketPath = join(dataDir, 'apiserver.sock');
+  const server = new ApiServer({
+    registry,
+    metrics: new ApiServerMetrics(),
+    logger,
+    tls: { key: pki.apiserver.keyPem, cert: pki.apiserver.certPem, ca: pki.ca.certPem },
+    host,
+    port: opts.port ?? 6443,
+    socketPath,
+  });
+  await server.start();
+  await registry.bootstrap({ now: new Date(), dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] }, fieldManager: 'kube-apiserver', warnings: [] });
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, {
+    server: url,
+    caPem: pki.ca.certPem,
+    clientCertPem: pki.admin.certPem,
+    clientKeyPem: pki.admin.keyPem,
+  });
+  logger.info('apiserver ready', { url, storage: storage.name, kubeconfig: kubeconfigPath });
+  return {
+    server,
+    registry,
+    storage,
+    kubeconfigPath,
+    socketPath,
+    url,
+    async stop() {
+      await server.stop();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Starts a real svcnet API server (TLS, client certificates, sqlite) in a temp data dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.js';
+import { createLogger } from '../../src/util/logger.js';
+import { Kubectl } from './kubectl.js';
+
+export interface TestServer {
+  readonly cp: ControlPlane;
+  readonly dataDir: string;
+  readonly kubectl: Kubectl;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: { storage?: string; kubectlBinary?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'svcnet-test-'));
+  const cp = await startControlPlane({
+    dataDir,
+    port: 0,
+    storage: opts.storage,
+    logger: createLogger({ level: (process.env.SVCNET_TEST_LOG as 'debug') ?? 'error' }),
+  });
+  const kubectl = new Kubectl(cp.kubeconfigPath, opts.kubectlBinary);
+  return {
+    cp,
+    dataDir,
+    kubectl,
+    async stop() {
+      kubectl.cleanup();
+      await cp.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -35,7 +35,7 @@ export async function handleUpdate(call: ResourceCall): Promise<void> {
       recordManagedFields(call.store.def, current, next, ctx, sub);
       return next;
     },
-    { subresource: sub || undefined, allowCreate: true },
+    { subresource: sub || undefined, allowCreate: call.store.strategy.allowCreateOnUpdate },
   );
   respondObject(call, created ? 201 : 200, object);
 }

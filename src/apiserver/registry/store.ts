@@ -272,7 +272,7 @@ export class RegistryStore {
     for (let attempt = 0; attempt < 100; attempt++) {
       const kv = await this.#storage.get(key);
       const current = kv ? this.decode(kv) : undefined;
-      if (!current && !(opts.allowCreate && this.#strategy.allowCreateOnUpdate && !opts.subresource)) {
+      if (!current && !(opts.allowCreate && !opts.subresource)) {
         throw apiErrors.notFound(this.groupResource, name);
       }
       const desired = deepClone(await mutate(current ? deepClone(current) : undefined));
@@ -340,6 +340,8 @@ export class RegistryStore {
     m.deletionGracePeriodSeconds = c.deletionGracePeriodSeconds;
     if (m.deletionTimestamp === undefined) delete m.deletionTimestamp;
     if (m.deletionGracePeriodSeconds === undefined) delete m.deletionGracePeriodSeconds;
+    // Unconditional updates (no resourceVersion sent) apply to the version just read.
+    if (!m.resourceVersion) m.resourceVersion = c.resourceVersion;
     m.generation = c.generation;
     if (m.generation === undefined) delete m.generation;
     delete m.selfLink;

@@ -9,7 +9,7 @@
 // Usage: node src/apiserver/protobuf/tools/capture-fixtures.mjs [kubectl-dir]
 // Writes testdata/<kubectl version>/<command>.pb|.json|.dry-run.json and testdata/manifest.json.
 import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -136,12 +136,13 @@ const work = mkdtempSync(join(tmpdir(), 'capture-'));
 const kubeconfig = join(work, 'config');
 writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${port}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`);
 
+// Asynchronous on purpose: the server answering kubectl runs on this same event loop.
 function kubectl(bin, args, cache) {
-  try {
-    return { ok: true, out: execFileSync(bin, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cache}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }) };
-  } catch (e) {
-    return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+  return new Promise((resolve) => {
+    execFile(bin, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cache}`, ...args], { encoding: 'utf8', timeout: 60000 }, (err, stdout, stderr) => {
+      resolve({ ok: !err, out: err ? `${stdout}${stderr}` : stdout });
+    });
+  });
 }
 
 const manifest = {};
@@ -156,11 +157,11 @@ try {
     manifest[v] = {};
     for (const [name, args, opts = {}] of COMMANDS) {
       if (opts.dryRun !== false) {
-        const dry = kubectl(bin, [...args.slice(0, args.indexOf('--') < 0 ? args.length : args.indexOf('--')), '--dry-run=client', '-o', 'json', ...(args.includes('--') ? args.slice(args.indexOf('--')) : [])], cache);
+        const dry = await kubectl(bin, [...args.slice(0, args.indexOf('--') < 0 ? args.length : args.indexOf('--')), '--dry-run=client', '-o', 'json', ...(args.includes('--') ? args.slice(args.indexOf('--')) : [])], cache);
         if (dry.ok) writeFileSync(join(dir, `${name}.dry-run.json`), dry.out);
       }
       requests = [];
-      const run = kubectl(bin, args, cache);
+      const run = await kubectl(bin, args, cache);
       const writes = requests.map((r) => `${r.method} ${r.path} ${r.contentType}`);
       manifest[v][name] = { ok: run.ok, output: run.out.trim().split('\n').slice(0, 3).join(' | '), writes };
       const create = requests.find((r) => r.method === 'POST' || r.method === 'PUT');

@@ -64,6 +64,8 @@ export class StatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
+    // Errors passed through from storage carry no reason; upstream omits the field then.
+    if (!this.reason) delete s.reason;
     if (this.details) s.details = this.details;
     return s;
   }

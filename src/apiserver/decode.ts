@@ -6,6 +6,7 @@ import type { KubeObject } from '../api/meta.js';
 import { setDefaults } from '../api/defaults/index.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
+import { pruneUnknownFields } from './schema/known-fields.js';
 
 export function mediaType(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();
@@ -66,6 +67,7 @@ export function decodeObject(
   if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) {
     throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${typeof o.metadata} into Go struct field ${expect.kind}.metadata of type v1.ObjectMeta`);
   }
+  pruneUnknownFields(expect, o);
   setDefaults(expect.group, expect.version, expect.kind, o);
   return o;
 }

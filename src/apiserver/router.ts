@@ -38,10 +38,12 @@ export async function routeResource(req: ApiRequest, info: ResourceRequestInfo, 
     if (external) return external(call);
     switch (sub.name) {
       case 'status':
-      case 'finalize':
         if (verb === 'get') return handleGet(call);
-        if (verb === 'update') return handleUpdate({ ...call, info: { ...info, subresource: 'status' } });
-        if (verb === 'patch') return handlePatch({ ...call, info: { ...info, subresource: 'status' } });
+        if (verb === 'update') return handleUpdate(call);
+        if (verb === 'patch') return handlePatch(call);
+        break;
+      case 'finalize':
+        if (verb === 'update') return handleUpdate(call);
         break;
       case 'scale':
         return handleScale(call);

@@ -58,6 +58,8 @@ export function registryPrefix(def: ResourceDef): string {
 }
 
 const MAX_GENERATE_NAME_RETRIES = 8;
+/** etcd's default request size limit (1.5 MiB), which bounds every stored object. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 export class RegistryStore {
   readonly def: ResourceDef;
@@ -104,6 +106,11 @@ export class RegistryStore {
     delete m.resourceVersion;
     const s = JSON.stringify(obj);
     if (rv !== undefined) m.resourceVersion = rv;
+    // etcd's default --max-request-bytes; kube-apiserver passes etcd's error through as a
+    // reason-less 500, which kubectl prints as "Error from server: etcdserver: request is too large".
+    if (s.length > MAX_OBJECT_BYTES && Buffer.byteLength(s) > MAX_OBJECT_BYTES) {
+      throw new StatusError(500, '', 'etcdserver: request is too large');
+    }
     return s;
   }
 
@@ -306,7 +313,7 @@ export class RegistryStore {
           await pending?.revert();
           return { object: next, created: false };
         }
-        if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !this.#strategy.gracePeriod) {
+        if (next.metadata.deletionTimestamp && !this.#pendingFinalizers(next) && !this.#strategy.gracePeriod) {
           // The last finalizer is gone from an object being deleted: it goes away now.
           const { kv: deletedKV, revision } = await this.#storage.delete(key, kv!.modRevision);
           await pending?.commit();
@@ -327,6 +334,10 @@ export class RegistryStore {
       }
     }
     throw apiErrors.objectModified(this.groupResource, name);
+  }
+
+  #pendingFinalizers(obj: KubeObject): boolean {
+    return (obj.metadata.finalizers ?? []).length > 0 || (this.#strategy.hasPendingFinalizers?.(obj) ?? false);
   }
 
   #prepareUpdate(desired: KubeObject, current: KubeObject, ctx: RequestContext, subresource?: string): KubeObject {
@@ -350,7 +361,16 @@ export class RegistryStore {
       // upstream's BindingREST writes storage directly.
       return next;
     }
-    if (subresource === 'status') {
+    if (subresource === 'finalize') {
+      // namespaces/finalize changes spec.finalizers and nothing else.
+      const finalizers = (next.spec as { finalizers?: string[] } | undefined)?.finalizers;
+      for (const k of Object.keys(next)) if (k !== 'metadata' && k !== 'apiVersion' && k !== 'kind') delete next[k];
+      for (const k of Object.keys(current)) if (k !== 'metadata') next[k] = deepClone(current[k]);
+      next.metadata = { ...deepClone(current.metadata), resourceVersion: m.resourceVersion };
+      const spec = (next.spec ??= {}) as { finalizers?: string[] };
+      if (finalizers && finalizers.length) spec.finalizers = finalizers;
+      else delete spec.finalizers;
+    } else if (subresource === 'status') {
       if (this.#strategy.prepareForStatusUpdate) this.#strategy.prepareForStatusUpdate(next, current, ctx);
       else {
         for (const k of Object.keys(next)) if (k !== 'status' && k !== 'metadata' && k !== 'apiVersion' && k !== 'kind') delete next[k];
@@ -399,7 +419,8 @@ export class RegistryStore {
       if (policy === 'Foreground') finalizers.add('foregroundDeletion');
       if (policy === 'Orphan') finalizers.add('orphan');
       const grace = this.#strategy.gracePeriod?.(current, options.gracePeriodSeconds);
-      const mustWait = finalizers.size > 0 || (grace !== undefined && grace > 0);
+      const strategyFinalizers = this.#strategy.hasPendingFinalizers?.(next) ?? false;
+      const mustWait = finalizers.size > 0 || strategyFinalizers || (grace !== undefined && grace > 0);
       if (mustWait) {
         let changed = false;
         if (!next.metadata.deletionTimestamp) {
@@ -417,7 +438,8 @@ export class RegistryStore {
           next.metadata.finalizers = [...finalizers];
           changed = true;
         }
-        if (finalizers.size > 0 || grace! > 0) {
+        if (finalizers.size > 0 || strategyFinalizers || grace! > 0) {
+          if (!next.metadata.deletionTimestamp || changed) this.#strategy.beginGracefulDeletion?.(next);
           if (!changed || ctx.dryRun) return { object: changed ? next : current, deleted: false };
           try {
             const rev = await this.#storage.update(key, this.#encode(next), kv.modRevision);

@@ -54,6 +54,12 @@ function overridesFor(def: ResourceDef): Overrides {
           obj.status = { phase: 'Active' };
           obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name! };
         },
+        hasPendingFinalizers(obj) {
+          return ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
+        },
+        beginGracefulDeletion(obj) {
+          obj.status = { ...((obj.status as object) ?? {}), phase: 'Terminating' };
+        },
         prepareForUpdate(obj, old) {
           obj.spec = deepClone(old.spec);
           obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name! };

@@ -45,6 +45,10 @@ export interface Strategy {
   afterDelete?(obj: KubeObject, ctx: RequestContext): Promise<void>;
   /** Grace period for graceful deletion (Pods); undefined deletes immediately. */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /** Whether something must still finalize the object before it may go (default: metadata.finalizers). */
+  hasPendingFinalizers?(obj: KubeObject): boolean;
+  /** Marks an object whose deletion has begun but must wait (Namespace: phase Terminating). */
+  beginGracefulDeletion?(obj: KubeObject): void;
   /** Normalizes objects as they are read (defaultOnRead). */
   decorate?(obj: KubeObject): void;
   /** The status subresource's view of an update: keep old spec, take new status. */

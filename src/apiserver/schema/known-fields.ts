@@ -21,7 +21,7 @@ function fullName(t: Type): string {
   return t.fullName.replace(/^\./, '');
 }
 
-function walk(t: Type, value: unknown, path: string, out: string[]): void {
+function walk(t: Type, value: unknown, path: string, out: string[], prune = false): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   if (OPAQUE.has(fullName(t))) return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -29,17 +29,18 @@ function walk(t: Type, value: unknown, path: string, out: string[]): void {
     const f = t.fields[k];
     if (!f) {
       out.push(here);
+      if (prune) delete (value as Record<string, unknown>)[k];
       continue;
     }
     const rt = f.resolve().resolvedType;
     if (!rt || !('fields' in rt)) continue;
     const child = rt as Type;
     if ((f as { map?: boolean }).map) {
-      if (v && typeof v === 'object') for (const [mk, mv] of Object.entries(v)) walk(child, mv, `${here}.${mk}`, out);
+      if (v && typeof v === 'object') for (const [mk, mv] of Object.entries(v)) walk(child, mv, `${here}.${mk}`, out, prune);
     } else if (f.repeated) {
-      if (Array.isArray(v)) v.forEach((item, i) => walk(child, item, `${here}[${i}]`, out));
+      if (Array.isArray(v)) v.forEach((item, i) => walk(child, item, `${here}[${i}]`, out, prune));
     } else {
-      walk(child, v, here, out);
+      walk(child, v, here, out, prune);
     }
   }
 }
@@ -52,4 +53,19 @@ export function unknownFields(def: ResourceDef, obj: unknown): string[] {
   const out: string[] = [];
   walk(t, rest, '', out);
   return out;
+}
+
+/**
+ * Removes fields the type does not define, in place, as decoding into the Go struct does: they
+ * are never stored, whatever fieldValidation says about reporting them.
+ */
+export function pruneUnknownFields(def: { group: string; version: string; kind: string }, obj: Record<string, unknown>): void {
+  const t = typeForKind(apiVersionOf(def), def.kind);
+  if (!t) return;
+  const { apiVersion, kind } = obj;
+  delete obj.apiVersion;
+  delete obj.kind;
+  walk(t, obj, '', [], true);
+  if (apiVersion !== undefined) obj.apiVersion = apiVersion;
+  if (kind !== undefined) obj.kind = kind;
 }

@@ -1,0 +1,107 @@
+// A minimal HTTP/2 client with a client certificate, shaped like client-go's transport: one TLS
+// connection multiplexes many concurrent requests. Bodies are returned raw so the benchmark times
+// the wire, not our parsing.
+import { connect, constants, type ClientHttp2Session } from 'node:http2';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Credentials {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** The admin client certificate the control plane wrote under `<dataDir>/pki/`. */
+export function adminCredentials(dataDir: string): Credentials {
+  const pki = join(dataDir, 'pki');
+  return {
+    ca: readFileSync(join(pki, 'ca.crt'), 'utf8'),
+    cert: readFileSync(join(pki, 'admin.crt'), 'utf8'),
+    key: readFileSync(join(pki, 'admin.key'), 'utf8'),
+  };
+}
+
+export interface H2Response {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+export class H2Client {
+  readonly #session: ClientHttp2Session;
+
+  private constructor(session: ClientHttp2Session) {
+    this.#session = session;
+  }
+
+  static async connect(url: string, creds: Credentials): Promise<H2Client> {
+    const session = connect(url, { ca: creds.ca, cert: creds.cert, key: creds.key, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      session.once('connect', () => resolve());
+      session.once('error', reject);
+    });
+    session.on('error', () => {}); // surfaced per request instead
+    return new H2Client(session);
+  }
+
+  request(method: string, path: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<H2Response> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = {
+        [constants.HTTP2_HEADER_METHOD]: method,
+        [constants.HTTP2_HEADER_PATH]: path,
+        accept: 'application/json',
+        'user-agent': 'svcnet-bench',
+        ...opts.headers,
+      };
+      if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+      const stream = this.#session.request(headers, { endStream: opts.body === undefined });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      stream.on('response', (h) => (status = Number(h[constants.HTTP2_HEADER_STATUS])));
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+      stream.on('error', reject);
+      if (opts.body !== undefined) stream.end(opts.body);
+    });
+  }
+
+  async json(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; obj: any }> {
+    const res = await this.request(method, path, { body: body === undefined ? undefined : JSON.stringify(body), headers });
+    return { status: res.status, obj: res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined };
+  }
+
+  /**
+   * Opens a watch stream and calls `onLine(line, receivedAtMs)` for every newline-terminated event,
+   * with the time the chunk holding it arrived (taken before any parsing).
+   */
+  watch(path: string, onLine: (line: string, receivedAtMs: number) => void, now: () => number): Promise<{ close(): void }> {
+    return new Promise((resolve, reject) => {
+      const stream = this.#session.request({
+        [constants.HTTP2_HEADER_METHOD]: 'GET',
+        [constants.HTTP2_HEADER_PATH]: path,
+        accept: 'application/json',
+        'user-agent': 'svcnet-bench',
+      });
+      let buf = '';
+      stream.setEncoding('utf8');
+      stream.on('response', (h) => {
+        const status = Number(h[constants.HTTP2_HEADER_STATUS]);
+        if (status !== 200) reject(new Error(`watch ${path}: HTTP ${status}`));
+        else resolve({ close: () => stream.close() });
+      });
+      stream.on('data', (chunk: string) => {
+        const at = now();
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          onLine(buf.slice(0, nl), at);
+          buf = buf.slice(nl + 1);
+        }
+      });
+      stream.on('error', (err) => reject(err));
+    });
+  }
+
+  close(): void {
+    this.#session.close();
+  }
+}

@@ -1,0 +1,87 @@
+// Realistic Service objects of about 1 KB, as a Helm chart or an operator would write them:
+// recommended labels, a couple of annotations, three named ports.
+import { randomUUID } from 'node:crypto';
+
+export function serviceName(i: number): string {
+  return `web-${String(i).padStart(5, '0')}`;
+}
+
+export function serviceManifest(name: string, namespace: string, annotations: Record<string, string> = {}): Record<string, unknown> {
+  const labels = {
+    'app.kubernetes.io/name': 'storefront',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/version': '3.14.2',
+    'app.kubernetes.io/component': 'frontend',
+    'app.kubernetes.io/part-of': 'shop',
+    'app.kubernetes.io/managed-by': 'svcnet-bench',
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace,
+      labels,
+      annotations: {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': '9090',
+        'meta.helm.sh/release-name': 'shop',
+        'meta.helm.sh/release-namespace': namespace,
+        ...annotations,
+      },
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/instance': name },
+      ports: [
+        { name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' },
+        { name: 'https', protocol: 'TCP', port: 443, targetPort: 'https' },
+        { name: 'metrics', protocol: 'TCP', port: 9090, targetPort: 9090 },
+      ],
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+    },
+  };
+}
+
+/**
+ * What the API server stores for such a manifest (server-set metadata, managedFields, defaulted
+ * spec and status), used as the value in the storage-layer benchmarks so that sqlite and etcd
+ * move the same bytes the API path does.
+ */
+export function storedServiceJson(i: number, namespace: string, revision = 1): string {
+  const m = serviceManifest(serviceName(i), namespace);
+  const meta = m.metadata as Record<string, unknown>;
+  const spec = m.spec as Record<string, unknown>;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return JSON.stringify({
+    ...m,
+    metadata: {
+      ...meta,
+      uid: randomUUID(),
+      resourceVersion: String(revision),
+      creationTimestamp: now,
+      managedFields: [
+        {
+          manager: 'helm',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: now,
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:metadata': { 'f:annotations': {}, 'f:labels': {} },
+            'f:spec': { 'f:ports': {}, 'f:selector': {}, 'f:sessionAffinity': {}, 'f:type': {} },
+          },
+        },
+      ],
+    },
+    spec: {
+      ...spec,
+      clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`,
+      clusterIPs: [`10.96.${(i >> 8) & 255}.${i & 255}`],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+    },
+    status: { loadBalancer: {} },
+  });
+}

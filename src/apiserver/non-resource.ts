@@ -60,6 +60,7 @@ export async function routeNonResource(req: ApiRequest, opts: ApiServerOptions, 
     const doc = m[2] ? apiResourceList(m[1]!, m[2]) : legacyAPIGroup(m[1]!);
     if (doc) return writeJSON(req, 200, doc);
   }
+  if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') return (await import('./openapi-v2/index.js')).serveOpenAPIV2(req);
   if (path === '/openapi/v3') return writeJSON(req, 200, openAPIV3Index());
   if (path.startsWith('/openapi/v3/')) {
     const doc = openAPIV3Document(path.slice('/openapi/v3/'.length));

@@ -9,6 +9,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ApiServerMetrics } from '../apiserver/metrics.js';
 import { Registry } from '../apiserver/registry/registry.js';
 import { createLogger, type Logger } from '../util/logger.js';
+import { startCompactor } from './compactor.js';
 
 export interface ControlPlaneOptions {
   readonly dataDir: string;
@@ -57,6 +58,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     clientCertPem: pki.admin.certPem,
     clientKeyPem: pki.admin.keyPem,
   });
+  const compactor = startCompactor(storage, logger);
   logger.info('apiserver ready', { url, storage: storage.name, kubeconfig: kubeconfigPath });
   return {
     server,
@@ -66,6 +68,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     socketPath,
     url,
     async stop() {
+      compactor.stop();
       await server.stop();
       await storage.close();
     },

@@ -15,8 +15,10 @@ export interface DecodedObject {
   object: Record<string, unknown>;
 }
 
+// runtime.Unknown's TypeMeta is inlined, as in its JSON form.
 interface UnknownJson {
-  typeMeta: { apiVersion: string; kind: string };
+  apiVersion: string;
+  kind: string;
   raw?: string;
   contentEncoding: string;
   contentType: string;
@@ -27,7 +29,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): DecodedObject {
     throw apiErrors.badRequest('unable to decode protobuf body: missing the "k8s\\x00" prefix of a Kubernetes protobuf object');
   }
   const envelope = decodeMessage(messageType(UNKNOWN_TYPE_NAME), body.subarray(MAGIC.length)) as UnknownJson;
-  const { apiVersion, kind } = envelope.typeMeta;
+  const { apiVersion, kind } = envelope;
   if (!apiVersion || !kind) throw apiErrors.badRequest('unable to decode protobuf body: apiVersion and kind must be set in the envelope');
   if (envelope.contentEncoding) {
     throw apiErrors.badRequest(`unable to decode protobuf body: unsupported contentEncoding "${envelope.contentEncoding}"`);

@@ -184,10 +184,15 @@ class Walker {
     if (special) return special(present, path);
     const out: Record<string, unknown> = {};
     for (const field of type.fieldsArray) {
-      const opts = (field.options ?? {}) as { goValue?: boolean; jsonRequired?: boolean };
+      const opts = (field.options ?? {}) as { goValue?: boolean; jsonRequired?: boolean; jsonInline?: boolean };
       const has = present.has(field.name);
       const v = present.get(field.name);
-      if (field.map || field.repeated) {
+      if (opts.jsonInline) {
+        // An embedded struct tagged `json:",inline"` (VolumeSource, ProbeHandler, IngressRuleValue…):
+        // its fields are promoted into this object.
+        const inner = has ? v : opts.goValue ? this.#json(field.resolvedType as Type, new Map(), path) : undefined;
+        if (inner && typeof inner === 'object') Object.assign(out, inner);
+      } else if (field.map || field.repeated) {
         // Go has nil (absent) or non-empty collections here; a nil one prints as null without omitempty.
         if (has) out[field.name] = field.repeated && !field.resolvedType ? (v as unknown[]).map(scalarJson) : v;
         else if (opts.jsonRequired) out[field.name] = null;

@@ -221,11 +221,13 @@ export class RegistryStore {
     else delete meta.generation;
     if (this.def.namespaced) await this.#checkNamespace(meta.namespace!, meta.name);
 
-    this.#strategy.prepareForCreate(obj, ctx);
-    const errs = this.#strategy.validate(obj, ctx);
-    if (errs.length) throw apiErrors.invalid(this.def.group, this.def.kind, meta.name, errs);
+    // As upstream's BeginCreate: allocation runs before PrepareForCreate and validation, so its
+    // errors come back alone, and it is undone if anything after it fails.
     const pending = await this.#strategy.beginCreate?.(obj, ctx);
     try {
+      this.#strategy.prepareForCreate(obj, ctx);
+      const errs = this.#strategy.validate(obj, ctx);
+      if (errs.length) throw apiErrors.invalid(this.def.group, this.def.kind, meta.name, errs);
       if (ctx.dryRun) {
         // A dry run must be indistinguishable from a real one except that nothing is stored.
         if (await this.#storage.get(this.key(meta.namespace ?? '', meta.name))) {
@@ -302,12 +304,20 @@ export class RegistryStore {
       if (pinned && pinned !== current.metadata.resourceVersion) {
         throw apiErrors.objectModified(this.groupResource, name);
       }
-      const next = this.#prepareUpdate(desired, current, ctx, opts.subresource);
+      // BeginUpdate (allocation) precedes PrepareForUpdate and validation, as upstream.
+      const pending = opts.subresource ? undefined : await this.#strategy.beginUpdate?.(desired, current, ctx);
+      let next: KubeObject;
+      try {
+        next = this.#prepareUpdate(desired, current, ctx, opts.subresource);
+      } catch (err) {
+        await pending?.revert();
+        throw err;
+      }
       if (jsonEqual(stripRV(next), stripRV(current))) {
         // No-op updates do not write (and so do not bump resourceVersion), as upstream.
+        await pending?.revert();
         return { object: current, created: false };
       }
-      const pending = opts.subresource ? undefined : await this.#strategy.beginUpdate?.(next, current, ctx);
       try {
         if (ctx.dryRun) {
           await pending?.revert();

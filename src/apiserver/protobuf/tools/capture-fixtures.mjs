@@ -6,7 +6,7 @@
 // decoded with the compiled decoder, so run `npx tsc` first), and stops when done. For every command
 // it also records `--dry-run=client -o json`, the JSON the same client would have sent.
 //
-// Usage: node src/apiserver/protobuf/tools/capture-fixtures.mjs [kubectl-dir]
+// Usage: [ONLY=name,name] node src/apiserver/protobuf/tools/capture-fixtures.mjs [kubectl-dir]
 // Writes testdata/<kubectl version>/<command>.pb|.json|.dry-run.json and testdata/manifest.json.
 import { createServer } from 'node:http';
 import { execFile } from 'node:child_process';
@@ -41,6 +41,47 @@ const GROUPS = {
   'coordination.k8s.io/v1': [res('leases', 'Lease', true)],
 };
 
+// A Pod using much of PodSpec: `kubectl debug --copy-to` re-encodes it with the typed client (protobuf).
+const RICH_POD = {
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name: 'rich', namespace: 'default', uid: 'u-rich', resourceVersion: '7', creationTimestamp: '2024-01-01T00:00:00Z', labels: { app: 'rich', tier: 'web' }, annotations: { note: 'x' }, finalizers: ['example.com/f'],
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rich-rs', uid: 'u-rs', controller: true, blockOwnerDeletion: true }] },
+  spec: {
+    volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }, { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'a', path: 'a.txt', mode: 420 }], defaultMode: 420, optional: true } },
+      { name: 'sec', secret: { secretName: 's1', defaultMode: 256 } }, { name: 'host', hostPath: { path: '/var/log', type: 'Directory' } },
+      { name: 'proj', projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3600, path: 'token' } }, { downwardAPI: { items: [{ path: 'labels', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' } }] } }], defaultMode: 420 } }],
+    initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'true'], resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'Always' }],
+    containers: [{
+      name: 'web', image: 'nginx:1.27', args: ['--v=2'], workingDir: '/srv',
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { containerPort: 9090, hostPort: 9090, protocol: 'UDP' }],
+      envFrom: [{ configMapRef: { name: 'cfg' } }, { prefix: 'S_', secretRef: { name: 's1', optional: false } }],
+      env: [{ name: 'A', value: 'B' }, { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+        { name: 'MEM', valueFrom: { resourceFieldRef: { containerName: 'web', resource: 'limits.memory', divisor: '1Mi' } } }, { name: 'K', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }],
+      resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '250m', memory: '64Mi' } },
+      volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }, { name: 'cfg', mountPath: '/etc/cfg', readOnly: true, subPath: 'a.txt' }],
+      livenessProbe: { httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP', httpHeaders: [{ name: 'X', value: 'y' }] }, initialDelaySeconds: 3, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+      readinessProbe: { tcpSocket: { port: 8080 }, timeoutSeconds: 1, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+      startupProbe: { exec: { command: ['cat', '/tmp/ok'] }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 30, terminationGracePeriodSeconds: 5 },
+      lifecycle: { postStart: { exec: { command: ['echo', 'hi'] } }, preStop: { sleep: { seconds: 5 } } },
+      terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent',
+      securityContext: { runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] } },
+      stdin: true, tty: true }],
+    restartPolicy: 'Always', terminationGracePeriodSeconds: 30, activeDeadlineSeconds: 600, dnsPolicy: 'ClusterFirst', nodeSelector: { 'kubernetes.io/os': 'linux' },
+    serviceAccountName: 'sa', serviceAccount: 'sa', automountServiceAccountToken: false, nodeName: 'node1', hostNetwork: false,
+    securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000], sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65000' }], seccompProfile: { type: 'RuntimeDefault' } },
+    imagePullSecrets: [{ name: 'regcred' }], hostname: 'rich', subdomain: 'sub',
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }] }] } },
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'rich' } }, topologyKey: 'kubernetes.io/hostname' } }] } },
+    schedulerName: 'default-scheduler',
+    tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+    hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo.local'] }], priorityClassName: 'pc', priority: 1000,
+    dnsConfig: { nameservers: ['1.1.1.1'], searches: ['svc.local'], options: [{ name: 'ndots', value: '2' }] },
+    readinessGates: [{ conditionType: 'example.com/ready' }], enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority',
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'rich' } } }] },
+  status: { phase: 'Running', podIP: '10.0.0.5', podIPs: [{ ip: '10.0.0.5' }], hostIP: '192.0.2.1', startTime: '2024-01-01T00:00:01Z', qosClass: 'Burstable',
+    conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:05Z' }] },
+};
+
 const COMMANDS = [
   ['create-namespace', ['create', 'namespace', 'foo']],
   ['create-deployment', ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']],
@@ -63,6 +104,7 @@ const COMMANDS = [
   ['create-quota', ['create', 'quota', 'q', '--hard=cpu=1,memory=1G,pods=2']],
   ['create-token', ['create', 'token', 'sa', '--duration=1h'], { dryRun: false }],
   ['run', ['run', 'pod1', '--image=nginx', '--port=80', '--labels=app=web', '--env=A=B']],
+  ['debug-copy-pod', ['debug', 'rich', '--copy-to=rich-copy', '--image=busybox', '--container=dbg'], { dryRun: false }],
   ['expose', ['expose', 'deployment', 'web', '--port=80', '--target-port=8080']],
   ['scale', ['scale', 'deployment', 'web', '--replicas=3'], { dryRun: false }],
   ['label', ['label', 'namespace', 'foo', 'team=a'], { dryRun: false }],
@@ -154,8 +196,9 @@ try {
     mkdirSync(dir, { recursive: true });
     const cache = join(work, `cache-${v}`);
     store.clear();
+    store.set('/api/v1/namespaces/default/pods/rich', RICH_POD);
     manifest[v] = {};
-    for (const [name, args, opts = {}] of COMMANDS) {
+    for (const [name, args, opts = {}] of COMMANDS.filter(([n]) => !process.env.ONLY || process.env.ONLY.split(',').includes(n))) {
       if (opts.dryRun !== false) {
         const dry = await kubectl(bin, [...args.slice(0, args.indexOf('--') < 0 ? args.length : args.indexOf('--')), '--dry-run=client', '-o', 'json', ...(args.includes('--') ? args.slice(args.indexOf('--')) : [])], cache);
         if (dry.ok) writeFileSync(join(dir, `${name}.dry-run.json`), dry.out);
@@ -169,7 +212,7 @@ try {
       else if (create) writeFileSync(join(dir, `${name}.json`), create.body);
     }
   }
-  writeFileSync(join(testdata, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (!process.env.ONLY) writeFileSync(join(testdata, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(JSON.stringify(manifest, null, 2));
 } finally {
   server.close();

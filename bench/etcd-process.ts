@@ -59,7 +59,8 @@ export async function startEtcdProcess(bin: string): Promise<EtcdProcess> {
   trackChild(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
-  const etcd = new Etcd3({ hosts: client });
+  // kube-apiserver lifts gRPC's 4 MiB receive limit too (MaxCallRecvMsgSize = MaxInt32).
+  const etcd = new Etcd3({ hosts: client, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   const stop = async () => {
     etcd.close();
     await stopChild(child);

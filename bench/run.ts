@@ -1,36 +1,34 @@
-// Runs the API server benchmarks and their side-by-side storage comparison with etcd, prints a
-// Markdown table and writes the figures as JSON. See BENCHMARKS.md for what each number means.
+// Runs the API server benchmarks side by side with the storage layer alone (svcnet's sqlite
+// driver and etcd), prints a Markdown table and writes the figures as JSON. BENCHMARKS.md says
+// what each number means.
 //
-//   npm run bench                      full run (~2 minutes), writes bench/results/latest.json
-//   npm run bench -- --quick           small sizes for a smoke run, writes bench/results/quick.json
-//   npm run bench -- --only list       only some benchmarks: creates, list, watch (comma-separated)
-//   npm run bench -- --targets api     only some targets: api, sqlite, etcd (comma-separated)
-//   npm run bench -- --server-cpu-prof DIR   write a V8 CPU profile of the API server process to DIR
+//   npm run bench                     full run (about 1.5 minutes), writes bench/results/latest.json
+//   npm run bench -- --quick          small sizes for a smoke run, writes bench/results/quick.json
+//   npm run bench -- --only list      some benchmarks only: creates, list, watch (comma-separated)
+//   npm run bench -- --targets api    some targets only: api, sqlite, etcd (comma-separated)
+//   npm run bench -- --server-cpu-prof DIR   also write a V8 CPU profile of the API server to DIR
+//   --out FILE                        write the JSON elsewhere
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApiServerProcess } from './apiserver-process.js';
-import { adminCredentials, H2Client } from './h2-client.js';
-import { apiCreates, apiList, apiWatch, KUBECTL_TABLE_ACCEPT } from './api-bench.js';
-import { etcdTarget, kvCreates, kvList, kvWatch, sqliteTarget, type KvTarget } from './storage-bench.js';
-import { etcdBinary, startEtcdProcess } from './etcd-process.js';
-import { cleanupNow, removeDir, tempDir } from './cleanup.js';
-import { procMemory } from './stats.js';
+import { ApiTarget } from './api-target.js';
+import { startEtcdTarget, startSqliteTarget } from './kv-target.js';
+import { etcdBinary } from './etcd-process.js';
+import { cleanupNow } from './cleanup.js';
+import { measureCreates, measureList, measureWatch, type Sizes } from './measure.js';
 import { describeMachine, goals, renderTable, type Results, type TargetResults } from './report.js';
+import { TARGET_NAMES, type BenchTarget, type TargetName } from './target.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const SIZES = {
-  full: { creates: 10_000, warmupCreates: 1_000, concurrency: 64, listRuns: 5, watchers: 100, events: 300, watchWarmup: 20, rate: 50 },
-  quick: { creates: 1_000, warmupCreates: 100, concurrency: 64, listRuns: 2, watchers: 20, events: 40, watchWarmup: 10, rate: 50 },
-} as const;
-type Sizes = (typeof SIZES)[keyof typeof SIZES];
+const SIZES: Record<'full' | 'quick', Sizes> = {
+  full: { creates: 10_000, createRounds: 10, warmupCreates: 1_000, concurrency: 64, listRounds: 9, watchers: 100, events: 600, watchRounds: 3, watchWarmup: 20, rate: 50 },
+  quick: { creates: 1_000, createRounds: 2, warmupCreates: 100, concurrency: 64, listRounds: 2, watchers: 10, events: 40, watchRounds: 2, watchWarmup: 10, rate: 50 },
+};
 
 const BENCHMARKS = ['creates', 'list', 'watch'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
-const TARGETS = ['api', 'sqlite', 'etcd'] as const;
-type Target = (typeof TARGETS)[number];
 
 function pickList<T extends string>(raw: string | undefined, all: readonly T[], flag: string): Set<T> {
   if (!raw) return new Set(all);
@@ -40,61 +38,32 @@ function pickList<T extends string>(raw: string | undefined, all: readonly T[], 
 }
 
 function log(msg: string): void {
-  process.stderr.write(`[bench] ${msg}\n`);
+  process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 }
 
-async function runApi(sz: Sizes, only: Set<Benchmark>, nodeArgs: string[]): Promise<TargetResults> {
-  const out: TargetResults = { memory: {} };
-  const server = await startApiServerProcess({ nodeArgs });
-  const c = await H2Client.connect(server.url, adminCredentials(server.dataDir));
+async function startTargets(names: Set<TargetName>, nodeArgs: string[]): Promise<{ targets: BenchTarget[]; etcdVersion?: string }> {
+  const targets: BenchTarget[] = [];
+  let etcdVersion: string | undefined;
   try {
-    log(`api: server pid ${server.pid} at ${server.url}; warming up with ${sz.warmupCreates} creates`);
-    await apiCreates(c, { namespace: 'bench-warmup', count: sz.warmupCreates, concurrency: sz.concurrency, serverPid: server.pid, first: 0 });
-    if (only.has('creates') || only.has('list')) {
-      log(`api: ${sz.creates} creates, ${sz.concurrency} in flight`);
-      out.creates = await apiCreates(c, { namespace: 'bench', count: sz.creates, concurrency: sz.concurrency, serverPid: server.pid });
-      out.memory!.serverAfterCreates = procMemory(server.pid);
+    if (names.has('api')) {
+      const api = await ApiTarget.start(nodeArgs);
+      log(`api: svcnet apiserver pid ${api.pids.server} at ${api.url}`);
+      targets.push(api);
     }
-    if (only.has('list')) {
-      log(`api: LIST ${sz.creates} Services x${sz.listRuns}, JSON and Table`);
-      out.list = await apiList(c, { namespace: 'bench', runs: sz.listRuns, accept: 'application/json', expect: sz.creates });
-      out.listTable = await apiList(c, { namespace: 'bench', runs: sz.listRuns, accept: KUBECTL_TABLE_ACCEPT, expect: sz.creates });
-      out.memory!.serverAfterList = procMemory(server.pid);
+    if (names.has('sqlite')) targets.push(await startSqliteTarget());
+    if (names.has('etcd')) {
+      const bin = etcdBinary();
+      if (!bin) throw new Error('etcd not found (Debian: apt-get install etcd-server; or set ETCD_BIN), or drop it with --targets api,sqlite');
+      const { target, version } = await startEtcdTarget(bin);
+      etcdVersion = version;
+      log(`etcd ${version}: pid ${target.pids.server}`);
+      targets.push(target);
     }
-    if (only.has('watch')) {
-      log(`api: watch, ${sz.watchers} watchers, ${sz.events} events at ${sz.rate}/s`);
-      out.watch = await apiWatch(server.url, adminCredentials(server.dataDir), {
-        namespace: 'bench-watch',
-        watchers: sz.watchers,
-        events: sz.events,
-        warmup: sz.watchWarmup,
-        rate: sz.rate,
-      });
-    }
-    out.memory!.server = procMemory(server.pid);
-  } finally {
-    c.close();
-    await server.stop();
+  } catch (err) {
+    await Promise.allSettled(targets.map((t) => t.close()));
+    throw err;
   }
-  return out;
-}
-
-async function runKv(target: KvTarget, sz: Sizes, only: Set<Benchmark>, memPid: Record<string, number>): Promise<TargetResults> {
-  const out: TargetResults = { memory: {} };
-  if (only.has('creates') || only.has('list')) {
-    log(`${target.name}: ${sz.creates} creates, ${sz.concurrency} in flight`);
-    out.creates = await kvCreates(target, { namespace: 'bench', count: sz.creates, concurrency: sz.concurrency });
-  }
-  if (only.has('list')) {
-    log(`${target.name}: range of ${sz.creates} keys x${sz.listRuns}`);
-    out.list = await kvList(target, { namespace: 'bench', runs: sz.listRuns, expect: sz.creates });
-  }
-  if (only.has('watch')) {
-    log(`${target.name}: watch, ${sz.watchers} watchers, ${sz.events} events at ${sz.rate}/s`);
-    out.watch = await kvWatch(target, { namespace: 'bench-watch', watchers: sz.watchers, events: sz.events, warmup: sz.watchWarmup, rate: sz.rate });
-  }
-  for (const [name, pid] of Object.entries(memPid)) out.memory![name] = procMemory(pid);
-  return out;
+  return { targets, etcdVersion };
 }
 
 async function main(): Promise<number> {
@@ -110,48 +79,39 @@ async function main(): Promise<number> {
   });
   const quick = values.quick!;
   const sz = quick ? SIZES.quick : SIZES.full;
-  const only = pickList(values.only, BENCHMARKS, '--only');
-  const targets = pickList(values.targets, TARGETS, '--targets');
+  const only = pickList<Benchmark>(values.only, BENCHMARKS, '--only');
+  const names = pickList<TargetName>(values.targets, TARGET_NAMES, '--targets');
   const nodeArgs = values['server-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['server-cpu-prof'])] : [];
-  const results: Results = {};
-  let etcdVersion: string | undefined;
-  let failed = false;
-  const attempt = async (name: Target, fn: () => Promise<TargetResults>) => {
-    try {
-      results[name] = await fn();
-    } catch (err) {
-      failed = true;
-      results[name] = { error: String((err as Error)?.stack ?? err) };
-      log(`${name} failed: ${String((err as Error)?.message ?? err)}`);
-    }
-  };
+  const started = Date.now();
 
-  if (targets.has('api')) await attempt('api', () => runApi(sz, only, nodeArgs));
-  if (targets.has('sqlite')) {
-    await attempt('sqlite', async () => {
-      const dir = tempDir('sqlite');
-      const t = await sqliteTarget(join(dir, 'state.db'));
-      try {
-        return await runKv(t, sz, only, { process: process.pid });
-      } finally {
-        await t.close();
-        removeDir(dir);
+  const { targets, etcdVersion } = await startTargets(names, nodeArgs);
+  const results: Results = Object.fromEntries(targets.map((t) => [t.name, { memory: {} } satisfies TargetResults]));
+  try {
+    if (only.has('creates') || only.has('list')) {
+      // LIST needs the Services the create benchmark leaves behind.
+      const creates = await measureCreates(targets, sz, log);
+      for (const t of targets) {
+        results[t.name]!.creates = creates[t.name];
+        Object.assign(results[t.name]!.memory!, suffixed(t.memory(), 'AfterCreates'));
       }
-    });
-  }
-  if (targets.has('etcd')) {
-    await attempt('etcd', async () => {
-      const bin = etcdBinary();
-      if (!bin) throw new Error('etcd not found (Debian: apt-get install etcd-server; or set ETCD_BIN)');
-      const etcd = await startEtcdProcess(bin);
-      etcdVersion = etcd.version;
-      try {
-        log(`etcd ${etcd.version}: pid ${etcd.pid} at ${etcd.endpoint}`);
-        return await runKv(etcdTarget(etcd.client, etcd.pid), sz, only, { etcd: etcd.pid });
-      } finally {
-        await etcd.stop();
+    }
+    if (only.has('list')) {
+      log(`list: ${sz.listRounds} rounds of LIST/range of ${sz.creates}`);
+      const lists = await measureList(targets, sz, sz.creates);
+      for (const t of targets) {
+        results[t.name]!.list = lists[t.name];
+        if (lists[`${t.name}:table`]) results[t.name]!.listTable = lists[`${t.name}:table`];
+        Object.assign(results[t.name]!.memory!, suffixed(t.memory(), 'AfterList'));
       }
-    });
+    }
+    if (only.has('watch')) {
+      log(`watch: ${sz.watchers} watchers per target, ${sz.events} events at ${sz.rate}/s in ${sz.watchRounds} rounds`);
+      const watch = await measureWatch(targets, sz, log);
+      for (const t of targets) results[t.name]!.watch = watch[t.name];
+    }
+    for (const t of targets) Object.assign(results[t.name]!.memory!, t.memory());
+  } finally {
+    await Promise.allSettled(targets.map((t) => t.close()));
   }
 
   const table = renderTable(results, quick);
@@ -162,13 +122,18 @@ async function main(): Promise<number> {
     machine: describeMachine(etcdVersion),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     mode: quick ? 'quick' : 'full',
+    seconds: Math.round((Date.now() - started) / 1000),
     sizes: sz,
     results,
     goals: goals(results, quick),
   };
   writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
-  log(`wrote ${outPath}`);
-  return failed ? 1 : 0;
+  log(`wrote ${outPath} after ${report.seconds} s`);
+  return 0;
+}
+
+function suffixed<T>(rec: Record<string, T>, suffix: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(rec).map(([k, v]) => [`${k}${suffix}`, v]));
 }
 
 main().then(

@@ -45,8 +45,8 @@ export function serviceManifest(name: string, namespace: string, annotations: Re
 }
 
 /**
- * What the API server stores for such a manifest (server-set metadata, managedFields, defaulted
- * spec and status), used as the value in the storage-layer benchmarks so that sqlite and etcd
+ * What kube-apiserver stores for such a manifest (server-set metadata, managedFields, defaulted
+ * spec with an allocated ClusterIP, status), used as the value in the storage-layer benchmarks so that sqlite and etcd
  * move the same bytes the API path does.
  */
 export function storedServiceJson(i: number, namespace: string, revision = 1): string {
@@ -68,10 +68,7 @@ export function storedServiceJson(i: number, namespace: string, revision = 1): s
           apiVersion: 'v1',
           time: now,
           fieldsType: 'FieldsV1',
-          fieldsV1: {
-            'f:metadata': { 'f:annotations': {}, 'f:labels': {} },
-            'f:spec': { 'f:ports': {}, 'f:selector': {}, 'f:sessionAffinity': {}, 'f:type': {} },
-          },
+          fieldsV1: fieldsV1(meta, spec),
         },
       ],
     },
@@ -84,4 +81,21 @@ export function storedServiceJson(i: number, namespace: string, revision = 1): s
     },
     status: { loadBalancer: {} },
   });
+}
+
+/** The managedFields set of a create of `serviceManifest` (the shape the field manager records). */
+function fieldsV1(meta: Record<string, unknown>, spec: Record<string, unknown>): Record<string, unknown> {
+  const set = (obj: unknown) => Object.fromEntries([['.', {}], ...Object.keys(obj as object).map((k) => [`f:${k}`, {}])]);
+  const ports = spec.ports as { port: number; protocol: string }[];
+  const portFields = { '.': {}, 'f:name': {}, 'f:port': {}, 'f:protocol': {}, 'f:targetPort': {} };
+  return {
+    'f:metadata': { 'f:annotations': set(meta.annotations), 'f:labels': set(meta.labels) },
+    'f:spec': {
+      'f:internalTrafficPolicy': {},
+      'f:ports': Object.fromEntries([['.', {}], ...ports.map((p) => [`k:{"port":${p.port},"protocol":"${p.protocol}"}`, portFields])]),
+      'f:selector': {},
+      'f:sessionAffinity': {},
+      'f:type': {},
+    },
+  };
 }

@@ -78,7 +78,8 @@ export class ApiTarget implements BenchTarget {
   /** Each watcher gets its own TLS connection, like separate kube-proxies on separate nodes. */
   async openWatchers(namespace: string, n: number, onSeq: (watcher: number, seq: number, atMs: number) => void): Promise<{ close(): void }> {
     await this.#namespace(namespace);
-    const rv = (await this.#client.json('GET', `/api/v1/namespaces/${namespace}/services?limit=1`)).obj.metadata.resourceVersion as string;
+    const list = await this.#client.json<{ metadata: { resourceVersion: string } }>('GET', `/api/v1/namespaces/${namespace}/services?limit=1`);
+    const rv = list.obj.metadata.resourceVersion;
     const clients: H2Client[] = [];
     const streams: { close(): void }[] = [];
     const close = () => {

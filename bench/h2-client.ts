@@ -78,9 +78,10 @@ export class H2Client {
     });
   }
 
-  async json(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; obj: any }> {
+  /** A JSON request; the caller states the shape it expects back (unchecked). */
+  async json<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; obj: T }> {
     const res = await this.request(method, path, { body: body === undefined ? undefined : JSON.stringify(body), headers });
-    return { status: res.status, obj: res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined };
+    return { status: res.status, obj: (res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined) as T };
   }
 
   /**

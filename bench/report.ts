@@ -16,6 +16,8 @@ export interface Machine {
   readonly etcd?: string;
   /** Median time of a 4 KiB write + fdatasync in the temp dir: the floor under every durable commit. */
   readonly fdatasyncMs: number;
+  /** 1-minute load average before the run started: other work on this shared machine skews absolutes. */
+  readonly loadAverageBefore: number;
 }
 
 function fdatasyncMs(rounds = 50): number {
@@ -38,7 +40,7 @@ function fdatasyncMs(rounds = 50): number {
   }
 }
 
-export function describeMachine(etcdVersion?: string): Machine {
+export function describeMachine(loadAverageBefore: number, etcdVersion?: string): Machine {
   return {
     nproc: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -48,6 +50,7 @@ export function describeMachine(etcdVersion?: string): Machine {
     date: new Date().toISOString(),
     ...(etcdVersion ? { etcd: etcdVersion } : {}),
     fdatasyncMs: fdatasyncMs(),
+    loadAverageBefore: round(loadAverageBefore, 2),
   };
 }
 

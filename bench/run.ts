@@ -2,13 +2,14 @@
 // driver and etcd), prints a Markdown table and writes the figures as JSON. BENCHMARKS.md says
 // what each number means.
 //
-//   npm run bench                     full run (about 1.5 minutes), writes bench/results/latest.json
+//   npm run bench                     full run (about 1 minute), writes bench/results/latest.json
 //   npm run bench -- --quick          small sizes for a smoke run, writes bench/results/quick.json
 //   npm run bench -- --only list      some benchmarks only: creates, list, watch (comma-separated)
 //   npm run bench -- --targets api    some targets only: api, sqlite, etcd (comma-separated)
 //   npm run bench -- --server-cpu-prof DIR   also write a V8 CPU profile of the API server to DIR
 //   --out FILE                        write the JSON elsewhere
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   const names = pickList<TargetName>(values.targets, TARGET_NAMES, '--targets');
   const nodeArgs = values['server-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['server-cpu-prof'])] : [];
   const started = Date.now();
+  const loadBefore = loadavg()[0]!;
 
   const { targets, etcdVersion } = await startTargets(names, nodeArgs);
   const results: Results = Object.fromEntries(targets.map((t) => [t.name, { memory: {} } satisfies TargetResults]));
@@ -119,7 +121,7 @@ async function main(): Promise<number> {
   const outPath = resolve(values.out ?? join(REPO_ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json'));
   mkdirSync(dirname(outPath), { recursive: true });
   const report = {
-    machine: describeMachine(etcdVersion),
+    machine: describeMachine(loadBefore, etcdVersion),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     mode: quick ? 'quick' : 'full',
     seconds: Math.round((Date.now() - started) / 1000),

@@ -42,7 +42,8 @@ describe('@kubernetes/client-node', () => {
     assert.equal(created.spec?.ports?.[0]?.protocol, 'TCP', 'defaulted on create');
     await core.createNamespacedService({ namespace: 'default', body: svc('beta') });
     const list = await core.listNamespacedService({ namespace: 'default' });
-    assert.deepEqual(list.items.map((i) => i.metadata?.name).sort(), ['alpha', 'beta']);
+    // The API server's own `kubernetes` Service is always there.
+    assert.deepEqual(list.items.map((i) => i.metadata?.name).sort(), ['alpha', 'beta', 'kubernetes']);
     assert.ok(Number(list.metadata?.resourceVersion) > 0);
     const one = await core.listNamespacedService({ namespace: 'default', labelSelector: 'app=beta' });
     assert.deepEqual(one.items.map((i) => i.metadata?.name), ['beta']);
@@ -86,7 +87,7 @@ describe('@kubernetes/client-node', () => {
     informer.on('delete', (o: k8s.V1Service) => seen.push(`delete ${o.metadata?.name}`));
     await informer.start();
     try {
-      await until(() => informer.list().length === 2);
+      await until(() => informer.list().length === 3);
       await core.createNamespacedService({ namespace: 'default', body: svc('delta') });
       await core.patchNamespacedService(
         { namespace: 'default', name: 'delta', body: { metadata: { labels: { tier: 'x' } } } },
@@ -94,7 +95,7 @@ describe('@kubernetes/client-node', () => {
       );
       await core.deleteNamespacedService({ namespace: 'default', name: 'alpha' });
       await until(() => seen.includes('delete alpha') && seen.includes('update delta'));
-      assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ['beta', 'delta']);
+      assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ['beta', 'delta', 'kubernetes']);
       assert.equal(informer.get('delta', 'default')?.metadata?.labels?.tier, 'x');
     } finally {
       await informer.stop();

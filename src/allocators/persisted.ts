@@ -32,6 +32,9 @@ export interface AllocatorStats {
   reloads: number;
 }
 
+/** The value type of a range core: string for ClusterIPRange, number for NodePortRange. */
+export type ValueOf<C> = C extends RangeCore<infer K> ? K : never;
+
 interface Replacement<C> {
   readonly core: C;
   readonly revision: number;
@@ -67,9 +70,9 @@ export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
    * Opens the allocator stored under `key`, creating it empty if absent. `core` supplies the
    * range and random source; its state is replaced by the stored one.
    */
-  static async open<K, C extends RangeCore<K>>(storage: Storage, key: string, core: C): Promise<PersistedAllocator<K, C>> {
-    const loaded = await loadRangeAllocation<K, C>(storage, key, core);
-    return new PersistedAllocator<K, C>(storage, key, loaded.core, loaded.revision);
+  static async open<C extends RangeCore<any>>(storage: Storage, key: string, core: C): Promise<PersistedAllocator<ValueOf<C>, C>> {
+    const loaded = await loadRangeAllocation<ValueOf<C>, C>(storage, key, core);
+    return new PersistedAllocator<ValueOf<C>, C>(storage, key, loaded.core, loaded.revision);
   }
 
   get key(): string {

@@ -60,6 +60,7 @@ export async function repairClusterIPs(
 ): Promise<RepairResult<string>> {
   const list = Array.isArray(allocators) ? (allocators as readonly ClusterIPAllocator[]) : [allocators as ClusterIPAllocator];
   return retryOnConflict(async () => {
+    const counters = new Map(leaks);
     const byFamily = new Map<IPFamily, { alloc: ClusterIPAllocator; stored: ClusterIPRange; revision: number; rebuilt: ClusterIPRange }>();
     for (const alloc of list) {
       const { core, revision } = await alloc.readStored();
@@ -85,7 +86,7 @@ export async function repairClusterIPs(
           f.rebuilt.allocate(ip);
           if (f.stored.has(ip)) f.stored.release(ip); // what is left in `stored` looks leaked
           else recorder.event(svc, 'Warning', 'ClusterIPNotAllocated', `Cluster IP [${family}]:${ip} is not allocated; repairing`);
-          leaks.delete(ip);
+          counters.delete(ip);
         } catch (err) {
           if (err instanceof AlreadyAllocatedError) {
             recorder.event(svc, 'Warning', 'ClusterIPAlreadyAllocated', `Cluster IP [${family}]:${ip} was assigned to multiple services; please recreate service`);
@@ -103,8 +104,9 @@ export async function repairClusterIPs(
       }
     }
     const result: RepairResult<string> = { kept: [], freed: [] };
-    for (const f of byFamily.values()) checkLeaked(f.stored, f.rebuilt, leaks, result);
+    for (const f of byFamily.values()) checkLeaked(f.stored, f.rebuilt, counters, result);
     for (const f of byFamily.values()) await f.alloc.replace(f.rebuilt, f.revision);
+    replaceMap(leaks, counters);
     return result;
   });
 }
@@ -116,6 +118,7 @@ export async function repairNodePorts(
   leaks: LeakCounters<number> = new Map(),
 ): Promise<RepairResult<number>> {
   return retryOnConflict(async () => {
+    const counters = new Map(leaks);
     const { core: stored, revision } = await allocator.readStored();
     const rebuilt = stored.withRange(stored.rangeSpec);
     for (const svc of await listServices(services)) {
@@ -124,7 +127,7 @@ export async function repairNodePorts(
           rebuilt.allocate(port);
           if (stored.has(port)) stored.release(port);
           else recorder.event(svc, 'Warning', 'PortNotAllocated', `Port ${port} is not allocated; repairing`);
-          leaks.delete(port);
+          counters.delete(port);
         } catch (err) {
           if (err instanceof AlreadyAllocatedError) {
             recorder.event(svc, 'Warning', 'PortAlreadyAllocated', `Port ${port} was assigned to multiple services; please recreate service`);
@@ -141,8 +144,9 @@ export async function repairNodePorts(
       }
     }
     const result: RepairResult<number> = { kept: [], freed: [] };
-    checkLeaked(stored, rebuilt, leaks, result);
+    checkLeaked(stored, rebuilt, counters, result);
     await allocator.replace(rebuilt, revision);
+    replaceMap(leaks, counters);
     return result;
   });
 }
@@ -210,6 +214,12 @@ function checkLeaked<K>(stored: LeakCore<K>, rebuilt: LeakCore<K>, leaks: LeakCo
       result.freed.push(v);
     }
   });
+}
+
+/** Counters advance only when the pass's save succeeded, so a retried pass does not count twice. */
+function replaceMap<K>(target: LeakCounters<K>, source: LeakCounters<K>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
 }
 
 async function listServices(source: ServiceSource): Promise<readonly ServiceLike[]> {

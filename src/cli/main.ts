@@ -9,6 +9,9 @@ Usage:
       Run the Kubernetes-compatible API server in the foreground.
       The admin kubeconfig is written to DIR/kubeconfig (DIR defaults to ./.svcnet).
       --storage: sqlite:///path/state.db (default: DIR/state.db) or memory://
+      --service-cluster-ip-range CIDR[,CIDR]   (default 10.96.0.0/12; add an IPv6 CIDR for dual-stack)
+      --service-node-port-range LOW-HIGH       (default 30000-32767)
+      --advertise-address IP                   (the kubernetes Service endpoint; default 172.18.0.1)
 
   svcnet version
 `;
@@ -41,6 +44,9 @@ async function apiserver(args: string[]): Promise<number> {
       port: { type: 'string', default: '6443' },
       'bind-address': { type: 'string', default: '127.0.0.1' },
       storage: { type: 'string' },
+      'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
+      'service-node-port-range': { type: 'string', default: '30000-32767' },
+      'advertise-address': { type: 'string', default: '172.18.0.1' },
     },
     strict: true,
   });
@@ -54,6 +60,9 @@ async function apiserver(args: string[]): Promise<number> {
     port,
     bindAddress: values['bind-address'],
     storage: values.storage,
+    serviceClusterIPRange: values['service-cluster-ip-range'],
+    serviceNodePortRange: values['service-node-port-range'],
+    advertiseAddress: values['advertise-address'],
   });
   process.stdout.write(`svcnet apiserver listening on ${cp.url}\n  export KUBECONFIG=${cp.kubeconfigPath}\n`);
   await new Promise<void>((resolve) => {

@@ -10,6 +10,9 @@ import { ApiServerMetrics } from '../apiserver/metrics.js';
 import { Registry } from '../apiserver/registry/registry.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startCompactor } from './compactor.js';
+import { openServiceAllocators } from '../apiserver/registry/service/allocators.js';
+import { ServiceRepair } from '../apiserver/bootstrap/repair.js';
+import { reconcileKubernetesService } from '../apiserver/bootstrap/kubernetes-service.js';
 
 export interface ControlPlaneOptions {
   readonly dataDir: string;
@@ -18,7 +21,16 @@ export interface ControlPlaneOptions {
   readonly bindAddress?: string;
   readonly port?: number;
   readonly logger?: Logger;
+  /** --service-cluster-ip-range: one CIDR, or an IPv4 and an IPv6 CIDR separated by a comma. */
+  readonly serviceClusterIPRange?: string;
+  /** --service-node-port-range, e.g. 30000-32767. */
+  readonly serviceNodePortRange?: string;
+  /** Where Pods reach the API server (the `kubernetes` Service's endpoint). */
+  readonly advertiseAddress?: string;
 }
+
+/** The control plane's address on the node network that `svcnet up` builds (172.18.0.0/16). */
+export const DEFAULT_ADVERTISE_ADDRESS = '172.18.0.1';
 
 export interface ControlPlane {
   readonly server: ApiServer;
@@ -37,7 +49,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const storage = await openStorage(opts.storage ?? `sqlite://${join(dataDir, 'state.db')}`);
   const pki = await ensurePKI(dataDir);
   const host = opts.bindAddress ?? '127.0.0.1';
-  const registry = new Registry(storage);
+  const alloc = await openServiceAllocators(storage, {
+    serviceClusterIPRange: opts.serviceClusterIPRange,
+    serviceNodePortRange: opts.serviceNodePortRange,
+  });
+  const registry = new Registry(storage, { service: alloc });
+  const repair = new ServiceRepair(registry, alloc, logger);
   const socketPath = join(dataDir, 'apiserver.sock');
   const server = new ApiServer({
     registry,
@@ -58,6 +75,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     clientCertPem: pki.admin.certPem,
     clientKeyPem: pki.admin.keyPem,
   });
+  // Repair before serving the kubernetes Service so a crash between allocation and write is healed.
+  await repair.runOnce();
+  repair.start();
+  await reconcileKubernetesService(registry, {
+    clusterIP: alloc.kubernetesServiceIP,
+    advertiseAddress: opts.advertiseAddress ?? DEFAULT_ADVERTISE_ADDRESS,
+    port: server.port,
+  });
   const compactor = startCompactor(storage, logger);
   logger.info('apiserver ready', { url, storage: storage.name, kubeconfig: kubeconfigPath });
   return {
@@ -69,6 +94,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     url,
     async stop() {
       compactor.stop();
+      repair.stop();
       await server.stop();
       await storage.close();
     },

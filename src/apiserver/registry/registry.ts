@@ -5,7 +5,7 @@ import type { Storage } from '../../storage/types.js';
 import type { HealthCheck } from '../health.js';
 import { RESOURCES, findResource, type ResourceDef } from '../resources.js';
 import { RegistryStore } from './store.js';
-import { buildStrategies } from './strategies.js';
+import { buildStrategies, type StrategyOptions } from './strategies.js';
 import type { RequestContext } from './strategy.js';
 
 /** Namespaces kube-apiserver creates at start (pkg/controlplane/controller/systemnamespaces). */
@@ -16,9 +16,9 @@ export class Registry {
   readonly #stores = new Map<string, RegistryStore>();
   #ready = false;
 
-  constructor(storage: Storage) {
+  constructor(storage: Storage, opts: StrategyOptions = {}) {
     this.storage = storage;
-    const strategies = buildStrategies();
+    const strategies = buildStrategies(opts);
     const namespaces = () => this.#stores.get('/namespaces')!;
     const lookup = (ns: string): Promise<KubeObject | undefined> => namespaces().tryGet('', ns);
     for (const def of RESOURCES) {

@@ -7,6 +7,7 @@ import { validate } from '../../api/validation/index.js';
 import { deepClone, type KubeObject } from '../../api/meta.js';
 import { RESOURCES, type ResourceDef } from '../resources.js';
 import type { RequestContext, Strategy } from './strategy.js';
+import { serviceStrategy, type ServiceAllocation } from './service/strategy.js';
 
 type Overrides = Partial<Omit<Strategy, 'def'>>;
 
@@ -42,7 +43,7 @@ function podGracePeriod(pod: KubeObject, requested: number | undefined): number 
   return grace;
 }
 
-function overridesFor(def: ResourceDef): Overrides {
+function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
   switch (`${def.group}/${def.kind}`) {
     case '/Namespace':
       return {
@@ -66,12 +67,14 @@ function overridesFor(def: ResourceDef): Overrides {
         },
       };
     case '/Service':
-      return {
-        allowCreateOnUpdate: true,
-        prepareForCreate(obj) {
-          obj.status = { loadBalancer: {} };
-        },
-      };
+      return opts.service
+        ? serviceStrategy(opts.service)
+        : {
+            allowCreateOnUpdate: true,
+            prepareForCreate(obj) {
+              obj.status = { loadBalancer: {} };
+            },
+          };
     case '/Pod':
       return {
         prepareForCreate(obj, ctx: RequestContext) {
@@ -110,9 +113,14 @@ function overridesFor(def: ResourceDef): Overrides {
   }
 }
 
-export function buildStrategies(): Map<string, Strategy> {
+export interface StrategyOptions {
+  /** ClusterIP/NodePort allocation for Services (absent: Services get no allocation). */
+  readonly service?: ServiceAllocation;
+}
+
+export function buildStrategies(opts: StrategyOptions = {}): Map<string, Strategy> {
   const m = new Map<string, Strategy>();
-  for (const def of RESOURCES) m.set(`${def.group}/${def.resource}`, baseStrategy(def, overridesFor(def)));
+  for (const def of RESOURCES) m.set(`${def.group}/${def.resource}`, baseStrategy(def, overridesFor(def, opts)));
   return m;
 }
 

@@ -1,0 +1,63 @@
+// Public entry of the allocators: ClusterIP and NodePort ranges (pure bitmaps), their persisted,
+// multi-API-server-safe form, transactions, the repair loops and the registry's error shapes.
+export { AllocationBitmap, bandOffset, defaultRandom } from './bitmap.js';
+export type { RandomSource } from './bitmap.js';
+export {
+  AllocationError,
+  AlreadyAllocatedError,
+  InvalidValueError,
+  NotInRangeError,
+  RangeFullError,
+} from './errors.js';
+export type { AllocationErrorCode } from './errors.js';
+export { canonicalIP, formatCIDR, formatIP, parseCIDR, parseIP } from './ip-address.js';
+export type { IPFamily, ParsedCIDR, ParsedIP } from './ip-address.js';
+export {
+  ClusterIPRange,
+  maxServiceCIDRBits,
+  parseServiceClusterIPRanges,
+  validateMaxCIDRRange,
+} from './cluster-ip.js';
+export type { ClusterIPRangeOptions } from './cluster-ip.js';
+export { NodePortRange, defaultNodePortRange, formatPortRange, parsePortRange } from './node-port.js';
+export type { NodePortRangeOptions, PortRange } from './node-port.js';
+export type { RangeCore } from './range-core.js';
+export {
+  decodeRangeAllocation,
+  encodeRangeAllocation,
+  loadRangeAllocation,
+  secondaryServiceIPsKey,
+  serviceIPsKey,
+  serviceNodePortsKey,
+} from './range-allocation.js';
+export type { RangeAllocation } from './range-allocation.js';
+export { PersistedAllocator } from './persisted.js';
+export type { AllocatorStats, DryRunOption } from './persisted.js';
+export { AllocationTransaction, BoundTransaction } from './transaction.js';
+export type { TransactionOptions } from './transaction.js';
+export {
+  collectServiceNodePorts,
+  isServiceIPSet,
+  numRepairsBeforeLeakCleanup,
+  repairClusterIPs,
+  repairNodePorts,
+} from './repair.js';
+export type {
+  ClusterIPAllocator,
+  EventRecorder,
+  EventType,
+  LeakCounters,
+  NodePortAllocator,
+  RepairResult,
+  ServiceLike,
+  ServiceSource,
+} from './repair.js';
+export {
+  clusterIPAllocateError,
+  clusterIPFieldError,
+  healthCheckNodePortError,
+  nodePortAllocateError,
+  nodePortAllocateNextError,
+  nodePortFieldError,
+  serviceIPAllocateNextError,
+} from './service-errors.js';

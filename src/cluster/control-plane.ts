@@ -10,6 +10,9 @@ import { ApiServerMetrics } from '../apiserver/metrics.js';
 import { Registry } from '../apiserver/registry/registry.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startCompactor } from './compactor.js';
+import { ControllerManager } from './controller-manager.js';
+import { RestClient } from '../client/index.js';
+import type { Controller } from '../controllers/types.js';
 import { openServiceAllocators } from '../apiserver/registry/service/allocators.js';
 import { ServiceRepair } from '../apiserver/bootstrap/repair.js';
 import { reconcileKubernetesService } from '../apiserver/bootstrap/kubernetes-service.js';
@@ -27,6 +30,8 @@ export interface ControlPlaneOptions {
   readonly serviceNodePortRange?: string;
   /** Where Pods reach the API server (the `kubernetes` Service's endpoint). */
   readonly advertiseAddress?: string;
+  /** Controllers to run in-process against this API server (over its unix socket). */
+  readonly controllers?: Controller[];
 }
 
 /** The control plane's address on the node network that `svcnet up` builds (172.18.0.0/16). */
@@ -84,6 +89,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     port: server.port,
   });
   const compactor = startCompactor(storage, logger);
+  let manager: ControllerManager | undefined;
+  let client: RestClient | undefined;
+  if (opts.controllers?.length) {
+    client = RestClient.fromUnixSocket(socketPath, { component: 'controller-manager' });
+    manager = new ControllerManager(client, opts.controllers, logger.child({ component: 'controller-manager' }));
+    await manager.start();
+  }
   logger.info('apiserver ready', { url, storage: storage.name, kubeconfig: kubeconfigPath });
   return {
     server,
@@ -95,6 +107,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     async stop() {
       compactor.stop();
       repair.stop();
+      await manager?.stop();
+      client?.close();
       await server.stop();
       await storage.close();
     },

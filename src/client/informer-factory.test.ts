@@ -17,12 +17,16 @@ after(async () => {
   await s.stop();
 });
 
-/** Sum of apiserver_request_total for one verb on configmaps, from the server's /metrics. */
+/**
+ * Requests for one verb on configmaps, from the server's /metrics: finished LISTs from
+ * apiserver_request_total, open WATCHes from the apiserver_longrunning_requests gauge.
+ */
 async function requests(verb: string): Promise<number> {
   const text = (await c.raw('GET', '/metrics')).body.toString('utf8');
+  const metric = verb === 'WATCH' ? 'apiserver_longrunning_requests{' : 'apiserver_request_total{';
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('apiserver_request_total{') && line.includes(`verb="${verb}"`) && line.includes('resource="configmaps"')) {
+    if (line.startsWith(metric) && line.includes(`verb="${verb}"`) && line.includes('resource="configmaps"')) {
       sum += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }

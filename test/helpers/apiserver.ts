@@ -13,12 +13,23 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(opts: { storage?: string; kubectlBinary?: string } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  readonly storage?: string;
+  readonly kubectlBinary?: string;
+  /** --service-cluster-ip-range (default 10.96.0.0/12). */
+  readonly serviceClusterIPRange?: string;
+  /** --service-node-port-range (default 30000-32767). */
+  readonly serviceNodePortRange?: string;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'svcnet-test-'));
   const cp = await startControlPlane({
     dataDir,
     port: 0,
     storage: opts.storage,
+    serviceClusterIPRange: opts.serviceClusterIPRange,
+    serviceNodePortRange: opts.serviceNodePortRange,
     logger: createLogger({ level: (process.env.SVCNET_TEST_LOG as 'debug') ?? 'error' }),
   });
   const kubectl = new Kubectl(cp.kubeconfigPath, opts.kubectlBinary);

@@ -66,3 +66,7 @@ export function tableFor(call: ResourceCall, objs: KubeObject[], meta: { resourc
   if (table.version === 'v1beta1') t.apiVersion = 'meta.k8s.io/v1beta1';
   return t;
 }
+
+export function wantsTable(call: ResourceCall): boolean {
+  return negotiateTable(header(call.req, 'accept')) !== undefined;
+}

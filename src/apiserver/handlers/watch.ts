@@ -20,6 +20,8 @@ const MIN_REQUEST_TIMEOUT_S = 1800;
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
+const renderedLines = new WeakMap<object, Map<string, string>>();
+
 export async function handleWatch(call: ResourceCall): Promise<void> {
   const { req, store, info } = call;
   const q = req.query;
@@ -52,6 +54,14 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   let lastRV = rvParam === '' || rvParam === '0' ? 0 : Number(rvParam);
   let closed = false;
   const render = (type: EventType, obj: unknown): string => {
+    if (!wantsTable && obj && typeof obj === 'object') {
+      // Shared decoded objects: serialize each (object, type) once for all watchers.
+      let byType = renderedLines.get(obj);
+      if (!byType) renderedLines.set(obj, (byType = new Map()));
+      let line = byType.get(type);
+      if (line === undefined) byType.set(type, (line = JSON.stringify({ type, object: obj }) + '\n'));
+      return line;
+    }
     let o = obj;
     if (wantsTable && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
       o = tableFor(call, [obj as KubeObject], { resourceVersion: (obj as KubeObject).metadata.resourceVersion }, !columnsSent);
@@ -82,6 +92,9 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     lastRV = await store.currentRevision();
   }
 
+  let resolveDone!: () => void;
+  // The handler's promise lasts as long as the stream, so long-running metrics see it.
+  const done = new Promise<void>((r) => (resolveDone = r));
   let watcher: { close(): void } | undefined;
   let bookmarkTimer: NodeJS.Timeout | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
@@ -92,6 +105,7 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     if (bookmarkTimer) clearInterval(bookmarkTimer);
     if (timeoutTimer) clearTimeout(timeoutTimer);
     res.end();
+    resolveDone();
   };
   const fail = (err: StatusError) => {
     send('ERROR', err.toStatus());
@@ -122,7 +136,7 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     // Expired before anything was written: upstream sends 200 with one ERROR event.
     res.writeHead(200, headers);
     fail(toStatusError(err));
-    return;
+    return done;
   }
 
   res.writeHead(200, headers);
@@ -133,4 +147,5 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   timeoutTimer = setTimeout(finish, timeoutS * 1000);
   req.raw.on('close', finish);
   res.on('close', finish);
+  return done;
 }

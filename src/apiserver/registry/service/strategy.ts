@@ -53,19 +53,20 @@ export function serviceStrategy(alloc: ServiceAllocation): Partial<Strategy> {
     },
     prepareForCreate(obj: KubeObject, ctx: RequestContext) {
       obj.status = { loadBalancer: {} };
+      // Normalized as defaultOnRead would be, but once at write time, so reads (and the LIST
+      // fast path that splices stored text) see exactly what upstream's reads show.
+      defaultOnRead(asService(obj), alloc.ipConfig);
       for (const w of serviceWarnings(asService(obj), undefined)) ctx.warnings.push(w);
     },
     prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext) {
       dropTypeDependentFields(asService(obj), asService(old));
+      defaultOnRead(asService(obj), alloc.ipConfig);
       for (const w of serviceWarnings(asService(obj), asService(old))) ctx.warnings.push(w);
     },
     async afterDelete(obj: KubeObject) {
       const txn = alloc.begin(false);
       releaseAll(asService(obj), txn);
       await txn.commit();
-    },
-    decorate(obj: KubeObject) {
-      defaultOnRead(asService(obj), alloc.ipConfig);
     },
   };
 }

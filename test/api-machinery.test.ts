@@ -191,4 +191,23 @@ describe('API machinery', () => {
     assert.equal(fin.status, 200);
     assert.equal((await api.get('/api/v1/namespaces/doomed')).status, 404);
   });
+
+  it('warns about EndpointSlice addresses that are ClusterIPs and rejects special ones', async () => {
+    const path = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
+    const slice = (name: string, ip: string) => ({
+      metadata: { name, labels: { 'kubernetes.io/service-name': 'x' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [ip] }],
+      ports: [{ name: 'http', port: 80 }],
+    });
+    const vip = await api.post(path, slice('vip', '10.96.0.1'));
+    assert.equal(vip.status, 201);
+    assert.match(String(vip.headers['warning']), /^299 - "endpoints\[0\]\.addresses\[0\]: 10\.96\.0\.1 is the ClusterIP of Service default\/kubernetes/);
+    const lo = await api.post(path, slice('lo', '127.0.0.1'));
+    assert.equal(lo.status, 422);
+    assert.match(lo.body.message, /endpoints\[0\]\.addresses\[0\]: Invalid value: "127\.0\.0\.1": may not be in the loopback range \(127\.0\.0\.0\/8, ::1\/128\)/);
+    const ok = await api.post(path, slice('pod', '10.244.1.5'));
+    assert.equal(ok.status, 201);
+    assert.equal(ok.headers['warning'], undefined);
+  });
 });

@@ -1,7 +1,7 @@
 // The ClusterIP range allocator over --service-cluster-ip-range, as upstream's
 // ipallocator.Range (pkg/registry/core/service/ipallocator/bitmap.go): bitmap index 0 is the
 // network address + 1; IPv4 also loses the broadcast address; IPv6 ranges are capped at 65536
-// addresses because the whole bitmap is stored in one key.
+// addresses, as upstream caps them (its bitmap was stored whole in one key).
 import { AllocationBitmap, bandOffset, defaultRandom } from './bitmap.js';
 import type { RandomSource } from './bitmap.js';
 import { AlreadyAllocatedError, InvalidValueError, NotInRangeError, RangeFullError } from './errors.js';
@@ -61,6 +61,7 @@ export function parseServiceClusterIPRanges(value: string): string[] {
 export class ClusterIPRange implements RangeCore<string> {
   /** The canonical CIDR, e.g. "10.96.0.0/12" (what error messages and RangeAllocation.range show). */
   readonly cidr: string;
+  readonly unit = 'IP' as const;
   readonly family: IPFamily;
   /** Total addresses in the CIDR (the KEP-3070 formula's cidrSize). */
   readonly cidrSize: bigint;
@@ -126,6 +127,11 @@ export class ClusterIPRange implements RangeCore<string> {
     const p = parseIP(ip);
     if (!p) throw new InvalidValueError(`failed to parse service IP "${ip}"`);
     return formatIP(p);
+  }
+
+  parseValue(text: string): string | undefined {
+    const p = parseIP(text);
+    return p ? formatIP(p) : undefined;
   }
 
   has(ip: string): boolean {

@@ -67,6 +67,7 @@ export class NodePortRange implements RangeCore<number> {
   /** Size of the static band: ports [base, base + offset) are used dynamically only as a last resort. */
   readonly offset: number;
   readonly rangeSpec: string;
+  readonly unit = 'port' as const;
   readonly #bitmap: AllocationBitmap;
   readonly #opts: NodePortRangeOptions;
 
@@ -87,6 +88,10 @@ export class NodePortRange implements RangeCore<number> {
   normalize(port: number): number {
     if (!Number.isInteger(port)) throw new InvalidValueError(`invalid port ${String(port)}`);
     return port;
+  }
+
+  parseValue(text: string): number | undefined {
+    return /^[0-9]{1,5}$/.test(text) ? Number(text) : undefined;
   }
 
   has(port: number): boolean {

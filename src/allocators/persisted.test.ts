@@ -6,46 +6,24 @@ import { after, describe, it } from 'node:test';
 import { MemoryStorage, SqliteStorage } from '../storage/index.js';
 import type { Storage } from '../storage/index.js';
 import { ClusterIPRange } from './cluster-ip.js';
-import { AlreadyAllocatedError, NotInRangeError } from './errors.js';
+import { AlreadyAllocatedError, NotInRangeError, RangeFullError } from './errors.js';
 import { NodePortRange } from './node-port.js';
 import { PersistedAllocator } from './persisted.js';
+import { itemsPrefix, metaKey } from './allocation-keys.js';
 import { serviceIPsKey, serviceNodePortsKey } from './range-allocation.js';
-import type { RangeAllocation } from './range-allocation.js';
+import { probeWrites, wrapStorage } from './testing-storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcnet-alloc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const freshPath = () => join(dir, `state-${n++}.db`);
 
-/** The store with some methods replaced (the drivers keep #private state, so no prototype tricks). */
-function wrapStorage(inner: Storage, overrides: Partial<Storage>): Storage {
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop in overrides) return overrides[prop as keyof Storage];
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
-
-/** Counts the writes that reach the store. */
-function countingStorage(inner: Storage): Storage & { updates: number } {
-  const counter = { updates: 0 };
-  const s = wrapStorage(inner, {
-    update: async (key, value, rev) => {
-      counter.updates++;
-      return inner.update(key, value, rev);
-    },
-  });
-  return Object.defineProperty(s, 'updates', { get: () => counter.updates }) as Storage & { updates: number };
-}
-
 const openIPs = (storage: Storage, cidr = '10.96.0.0/16', random?: (n: number) => number) =>
   PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange(cidr, random ? { random } : {}));
 const openPorts = (storage: Storage) => PersistedAllocator.open(storage, serviceNodePortsKey, new NodePortRange());
 
 describe('PersistedAllocator', () => {
-  it('stores a RangeAllocation and survives reopen (memory)', async () => {
+  it('stores one small key per value and survives reopen (memory)', async () => {
     const storage = new MemoryStorage();
     const a = await openIPs(storage);
     await a.allocate('10.96.0.10');
@@ -55,10 +33,13 @@ describe('PersistedAllocator', () => {
     assert.equal(b.has('10.96.0.10'), true);
     assert.equal(b.has(ip), true);
     assert.equal(b.used(), 2);
-    const stored = JSON.parse((await storage.get(serviceIPsKey))!.value) as RangeAllocation;
-    assert.equal(stored.kind, 'RangeAllocation');
-    assert.equal(stored.range, '10.96.0.0/16');
-    assert.ok(Buffer.from(stored.data, 'base64').length > 0);
+    const { items } = await storage.list(itemsPrefix(serviceIPsKey));
+    assert.deepEqual(items.map((kv) => kv.key).sort(), [`${serviceIPsKey}/items/10.96.0.10`, `${serviceIPsKey}/items/${ip}`].sort());
+    for (const kv of items) assert.ok(Number.isFinite(Date.parse((JSON.parse(kv.value) as { at: string }).at)));
+    assert.deepEqual(JSON.parse((await storage.get(metaKey(serviceIPsKey)))!.value), { range: '10.96.0.0/16' });
+    assert.equal(await storage.get(serviceIPsKey), undefined, 'no whole-bitmap key');
+    await a.release('10.96.0.10');
+    assert.equal(await storage.get(`${serviceIPsKey}/items/10.96.0.10`), undefined, 'a release deletes the key');
   });
 
   it('survives closing and reopening a sqlite store', async () => {
@@ -83,20 +64,28 @@ describe('PersistedAllocator', () => {
     await s2.close();
   });
 
-  it('100 concurrent allocateNext calls never duplicate and share one write', async () => {
-    const storage = countingStorage(new MemoryStorage());
+  it('100 concurrent allocateNext calls never duplicate: 100 small creates in one group commit (sqlite)', async () => {
+    const inner = await SqliteStorage.open(freshPath());
+    const { storage, log } = probeWrites(inner);
     const a = await openIPs(storage, '10.0.0.0/24');
+    const before = log.turns.size;
     const ips = await Promise.all(Array.from({ length: 100 }, () => a.allocateNext()));
+    log.stop();
     assert.equal(new Set(ips).size, 100);
-    assert.equal(storage.updates, 1);
-    assert.equal(a.stats.writes, 1);
+    assert.equal(log.creates, 101, 'one create per IP, plus the range key written by open');
+    assert.deepEqual([log.updates, log.deletes], [0, 0]);
+    assert.equal(a.stats.writes, 100);
+    assert.ok(Math.max(...log.sizes) < 100, `every write is small, largest ${Math.max(...log.sizes)} bytes`);
+    assert.equal(log.turns.size - before, 1, 'all 100 creates were committed together');
     assert.equal((await openIPs(storage, '10.0.0.0/24')).used(), 100);
+    await inner.close();
   });
 
-  it('coalesces allocations that arrive while a write is in flight (sqlite)', async () => {
+  it('allocations from many concurrent workers share few group commits (sqlite)', async () => {
     const inner = await SqliteStorage.open(freshPath());
-    const storage = countingStorage(inner);
+    const { storage, log } = probeWrites(inner);
     const a = await openIPs(storage, '10.96.0.0/16');
+    const before = log.turns.size;
     // 100 workers, each allocating 5 times in sequence: 500 allocations.
     const results = await Promise.all(
       Array.from({ length: 100 }, async () => {
@@ -105,35 +94,42 @@ describe('PersistedAllocator', () => {
         return mine;
       }),
     );
+    log.stop();
     const all = results.flat();
     assert.equal(new Set(all).size, 500);
-    assert.ok(storage.updates <= 20, `expected few writes, got ${storage.updates}`);
+    assert.equal(log.creates - 1, 500);
+    const commits = log.turns.size - before;
+    assert.ok(commits <= 10, `expected about 5 group commits, got ${commits}`);
     assert.equal((await openIPs(storage)).used(), 500);
     await inner.close();
   });
 
-  it('two API servers on one store never hand out the same IP', async () => {
-    const storage = new MemoryStorage();
-    // Same deterministic random source on both: they race for the very same addresses.
-    const a = await openIPs(storage, '10.96.0.0/16', () => 0);
-    const b = await openIPs(storage, '10.96.0.0/16', () => 0);
-    const work = (x: PersistedAllocator<string>) =>
-      Promise.all(
-        Array.from({ length: 20 }, async () => {
-          const got: string[] = [];
-          for (let i = 0; i < 10; i++) got.push(await x.allocateNext());
-          return got;
-        }),
-      );
-    const [ra, rb] = await Promise.all([work(a), work(b)]);
-    const all = [...ra.flat(), ...rb.flat()];
-    assert.equal(all.length, 400);
-    assert.equal(new Set(all).size, 400, 'no IP handed out twice');
-    assert.ok(a.stats.conflicts + b.stats.conflicts > 0, 'the race was real');
-    const fresh = await openIPs(storage);
-    assert.equal(fresh.used(), 400);
-    for (const ip of all) assert.ok(fresh.has(ip));
-  });
+  for (const driver of ['memory', 'sqlite'] as const) {
+    it(`two API servers on one store never hand out the same IP (${driver})`, async () => {
+      const storage = driver === 'memory' ? new MemoryStorage() : await SqliteStorage.open(freshPath());
+      // Same deterministic random source on both: they race for the very same addresses.
+      const a = await openIPs(storage, '10.96.0.0/16', () => 0);
+      const b = await openIPs(storage, '10.96.0.0/16', () => 0);
+      const work = (x: PersistedAllocator<string>) =>
+        Promise.all(
+          Array.from({ length: 20 }, async () => {
+            const got: string[] = [];
+            for (let i = 0; i < 10; i++) got.push(await x.allocateNext());
+            return got;
+          }),
+        );
+      const [ra, rb] = await Promise.all([work(a), work(b)]);
+      const all = [...ra.flat(), ...rb.flat()];
+      assert.equal(all.length, 400);
+      assert.equal(new Set(all).size, 400, 'no IP handed out twice');
+      assert.ok(a.stats.conflicts + b.stats.conflicts > 0, 'the race was real');
+      const fresh = await openIPs(storage);
+      assert.equal(fresh.used(), 400);
+      for (const ip of all) assert.ok(fresh.has(ip));
+      assert.equal(await storage.count(itemsPrefix(serviceIPsKey)), 400);
+      await storage.close();
+    });
+  }
 
   it('a stale server re-picks a dynamic IP another server took', async () => {
     const storage = new MemoryStorage();
@@ -175,9 +171,9 @@ describe('PersistedAllocator', () => {
     const inner = new MemoryStorage();
     let broken = false;
     const storage = wrapStorage(inner, {
-      update: async (k, v, r) => {
+      create: async (k, v) => {
         if (broken) throw new Error('disk on fire');
-        return inner.update(k, v, r);
+        return inner.create(k, v);
       },
     });
     const a = await openIPs(storage);
@@ -188,29 +184,53 @@ describe('PersistedAllocator', () => {
     const fresh = await openIPs(inner);
     assert.equal(fresh.has('10.96.0.7'), false);
     assert.equal(fresh.has('10.96.0.8'), true);
-    assert.equal(a.has('10.96.0.7'), false, 'memory reloaded from the store');
+    assert.equal(a.has('10.96.0.7'), false, 'memory does not claim a value that may be free');
+    await a.allocate('10.96.0.7');
+    assert.equal((await openIPs(inner)).has('10.96.0.7'), true);
   });
 
   it('errors of the core reach the caller without a write', async () => {
-    const storage = countingStorage(new MemoryStorage());
+    const { storage, log } = probeWrites(new MemoryStorage());
     const a = await openIPs(storage);
     await assert.rejects(a.allocate('192.168.1.1'), NotInRangeError);
+    await assert.rejects(a.allocate('not-an-ip'), /failed to parse service IP/);
     await a.allocate('10.96.0.9');
     await assert.rejects(a.allocate('10.96.0.9'), AlreadyAllocatedError);
-    assert.equal(storage.updates, 1);
+    log.stop();
+    assert.equal(log.creates, 2, 'the range key and 10.96.0.9');
   });
 
-  it('carries over a snapshot written for another range', async () => {
+  it('re-reads the store before answering "range is full"', async () => {
     const storage = new MemoryStorage();
-    const old = await openIPs(storage, '10.96.0.0/24');
-    await old.allocate('10.96.0.5');
-    await old.allocate('10.96.0.200');
-    const grown = await openIPs(storage, '10.96.0.0/16');
-    assert.equal(grown.has('10.96.0.5'), true);
-    assert.equal(grown.has('10.96.0.200'), true);
-    await grown.allocate('10.96.9.9');
-    const stored = JSON.parse((await storage.get(serviceIPsKey))!.value) as RangeAllocation;
-    assert.equal(stored.range, '10.96.0.0/16');
+    const a = await openIPs(storage, '10.0.0.0/28');
+    const b = await openIPs(storage, '10.0.0.0/28');
+    const taken = await Promise.all(Array.from({ length: 14 }, () => a.allocateNext()));
+    // b's memory is empty: it tries values a holds, learns they are taken, then finds the range full.
+    await assert.rejects(b.allocateNext(), RangeFullError);
+    assert.equal(b.used(), 14);
+    await a.release(taken[3]!);
+    // b still believes everything is taken; it looks again before saying no.
+    assert.equal(await b.allocateNext(), taken[3]);
+    assert.ok(b.stats.reloads >= 1);
+  });
+
+  it('serializes operations on one value: release then allocate of the same IP', async () => {
+    const storage = new MemoryStorage();
+    const a = await openIPs(storage);
+    await a.allocate('10.96.0.30');
+    const [, , third] = await Promise.allSettled([a.release('10.96.0.30'), a.allocate('10.96.0.30'), a.allocate('10.96.0.30')]);
+    assert.equal(third.status, 'rejected');
+    assert.ok((third as PromiseRejectedResult).reason instanceof AlreadyAllocatedError);
+    assert.equal((await openIPs(storage)).has('10.96.0.30'), true);
+  });
+
+  it('ports are stored under servicenodeports by number', async () => {
+    const storage = new MemoryStorage();
+    const ports = await openPorts(storage);
+    await ports.allocate(30080);
+    await assert.rejects(ports.allocate(30080), /provided port is already allocated/);
+    assert.ok(await storage.get(`${serviceNodePortsKey}/items/30080`));
+    assert.deepEqual(JSON.parse((await storage.get(metaKey(serviceNodePortsKey)))!.value), { range: '30000-32767' });
   });
 });
 

@@ -1,19 +1,20 @@
-// An allocator whose bitmap lives in the store, as kube-apiserver's RangeAllocation objects do,
-// shared safely by several API servers on one store.
+// An allocator whose allocations live in the store as one key per value (allocation-keys.ts), as
+// kube-apiserver 1.33's IPAddress objects do, shared safely by several API servers on one store.
 //
-// Every change is made in memory at once (so concurrent callers in this process never pick the
-// same value) and is durable before its caller's promise resolves. Changes made while a write is
-// in flight wait and go out together in the next single compare-and-swap of the whole bitmap, so
-// a burst of N allocations costs a handful of writes, not N. When the swap loses to another
-// writer, the stored bitmap is read back and our unwritten changes are re-applied on top of it
-// (pending-ops.ts): a value someone else took fails its caller ("already allocated"), or for a
-// dynamic allocation is picked again, before the write is retried.
-import { ConflictError, KeyNotFoundError } from '../storage/index.js';
+// The store decides: a value is ours once we created its key, and free once the key is deleted.
+// The in-memory bitmap is a cache that picks candidates and answers has/used/free. Being wrong
+// is safe in both directions: a value it wrongly thinks free fails to be created (a named
+// allocation then fails "already allocated", a dynamic one picks again), and a value it wrongly
+// thinks taken is looked up in the store before a named allocation is refused.
+//
+// Every change is marked in memory at once, so concurrent callers in this process never pick the
+// same value, and is durable before its promise resolves. Changes to different values are
+// independent small writes, which the store's group commit batches; changes to the same value
+// run one after another.
+import { KeyExistsError, KeyNotFoundError } from '../storage/index.js';
 import type { Storage } from '../storage/index.js';
+import { coreOf, encodeItem, itemKey, listStoredValues, openStoredRange } from './allocation-keys.js';
 import { AlreadyAllocatedError, RangeFullError } from './errors.js';
-import { reapplyOps, settleOutcomes } from './pending-ops.js';
-import type { OpKind, PendingOp } from './pending-ops.js';
-import { encodeRangeAllocation, loadRangeAllocation } from './range-allocation.js';
 import type { RangeCore } from './range-core.js';
 import { BoundTransaction } from './transaction.js';
 import type { TransactionOptions } from './transaction.js';
@@ -24,55 +25,57 @@ export interface DryRunOption {
 }
 
 export interface AllocatorStats {
-  /** Successful writes of the bitmap. */
+  /** Successful writes: item keys created (allocations) and deleted (releases). */
   writes: number;
-  /** Writes that lost a compare-and-swap to another writer. */
+  /** Creates that found the value already held (by another API server, or a stale cache). */
   conflicts: number;
-  /** Times the stored bitmap was read back. */
+  /** Times the cache was rebuilt from the store. */
   reloads: number;
+}
+
+/** What the repair loop reads: the stored values with their keys' mod revisions. */
+export interface StoredValues<K, C> {
+  /** Every stored value, including values outside the configured range. */
+  readonly values: ReadonlyMap<K, number>;
+  /** A fresh core of the configured range holding the stored values that fit in it. */
+  readonly core: C;
 }
 
 /** The value type of a range core: string for ClusterIPRange, number for NodePortRange. */
 export type ValueOf<C> = C extends RangeCore<infer K> ? K : never;
 
-interface Replacement<C> {
-  readonly core: C;
-  readonly revision: number;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
+/** Dynamic picks that another server had taken, per allocateNext, before the cache is rebuilt. */
+const missesBeforeReload = 32;
 
 export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
   readonly stats: AllocatorStats = { writes: 0, conflicts: 0, reloads: 0 };
+  /** The range the store recorded before this open, when the configuration changed it. */
+  readonly previousRange: string | undefined;
   readonly #storage: Storage;
   readonly #key: string;
   #core: C;
-  /** Mod revision of the key as we last read or wrote it: the guard of the next write. */
-  #revision: number;
-  /** Applied in memory, not yet part of a write. */
-  #queued: PendingOp<K>[] = [];
-  #replacements: Replacement<C>[] = [];
-  #refreshWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  #idleWaiters: Array<() => void> = [];
-  /** Memory may disagree with the store (a lost race or a write of unknown outcome): reload first. */
-  #stale = false;
-  #pumping = false;
-  #scheduled = false;
+  /** The tail of each value's chain of store operations: one at a time per value. */
+  readonly #busy = new Map<K, Promise<unknown>>();
+  /** Every operation not yet settled, for flush(). */
+  readonly #inflight = new Set<Promise<unknown>>();
+  /** One per reload in progress: values whose bit changed here while the store was being read. */
+  readonly #touched = new Set<Set<K>>();
+  #reloading: Promise<unknown> | undefined;
 
-  private constructor(storage: Storage, key: string, core: C, revision: number) {
+  private constructor(storage: Storage, key: string, core: C, previousRange: string | undefined) {
     this.#storage = storage;
     this.#key = key;
     this.#core = core;
-    this.#revision = revision;
+    this.previousRange = previousRange;
   }
 
   /**
-   * Opens the allocator stored under `key`, creating it empty if absent. `core` supplies the
-   * range and random source; its state is replaced by the stored one.
+   * Opens the allocator stored under `key` (migrating a legacy RangeAllocation there). `core`
+   * supplies the range and random source; its state is replaced by the stored one.
    */
   static async open<C extends RangeCore<any>>(storage: Storage, key: string, core: C): Promise<PersistedAllocator<ValueOf<C>, C>> {
-    const loaded = await loadRangeAllocation<ValueOf<C>, C>(storage, key, core);
-    return new PersistedAllocator<ValueOf<C>, C>(storage, key, loaded.core, loaded.revision);
+    const opened = await openStoredRange<ValueOf<C>, C>(storage, key, core);
+    return new PersistedAllocator<ValueOf<C>, C>(storage, key, opened.core, opened.previousRange);
   }
 
   get key(): string {
@@ -83,7 +86,7 @@ export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
     return this.#core.rangeSpec;
   }
 
-  /** A copy of the in-memory state (stored state plus this process's pending changes). */
+  /** A copy of the in-memory state (what this process knows of the store, plus its own changes). */
   view(): C {
     return this.#core.clone();
   }
@@ -105,45 +108,59 @@ export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
   }
 
   /** Reserves `value`; resolves once that is durable. */
-  async allocate(value: K, opts: DryRunOption = {}): Promise<void> {
-    if (opts.dryRun) return this.#core.dryRunAllocate(value, []);
-    const v = this.#core.normalize(value);
+  allocate(value: K, opts: DryRunOption = {}): Promise<void> {
+    if (opts.dryRun) return settle(() => this.#core.dryRunAllocate(value, []));
+    let v: K;
     try {
-      this.#core.allocate(v);
+      v = this.#core.normalize(value);
     } catch (err) {
-      // Memory may be behind another API server's release: look again before saying no.
-      if (!(err instanceof AlreadyAllocatedError)) throw err;
-      await this.#refresh();
-      this.#core.allocate(v);
+      return Promise.reject(err);
     }
-    await this.#enqueue('allocate', v);
+    return this.#track(
+      this.#exclusive(v, async () => {
+        if (this.#core.has(v)) {
+          // Memory may be behind another API server's release: look before saying no.
+          if (await this.#storage.get(itemKey(this.#key, v))) throw new AlreadyAllocatedError(this.#core.unit);
+        } else {
+          this.#core.allocate(v); // the range and validity checks
+          this.#touch(v);
+        }
+        if (!(await this.#create(v))) throw new AlreadyAllocatedError(this.#core.unit);
+      }),
+    );
   }
 
   /** Reserves a free value (upper band first); resolves with it once durable. */
-  async allocateNext(opts: DryRunOption = {}): Promise<K> {
-    if (opts.dryRun) return this.#core.dryRunAllocateNext([]);
-    let v: K;
-    try {
-      v = this.#core.allocateNext();
-    } catch (err) {
-      if (!(err instanceof RangeFullError)) throw err;
-      await this.#refresh();
-      v = this.#core.allocateNext();
-    }
-    return this.#enqueue('allocateNext', v);
+  allocateNext(opts: DryRunOption = {}): Promise<K> {
+    if (opts.dryRun) return settle(() => this.#core.dryRunAllocateNext([]));
+    return this.#track(this.#allocateNext());
   }
 
-  /** Frees `value`; resolves once durable. Free or out-of-range values are ignored. */
-  async release(value: K, opts: DryRunOption = {}): Promise<void> {
-    if (opts.dryRun) return;
-    const v = this.#core.normalize(value);
-    if (!this.#core.has(v)) {
-      // Another API server may have allocated it after our last read.
-      await this.#refresh();
-      if (!this.#core.has(v)) return;
+  /**
+   * Frees `value`; resolves once durable. The key is deleted even when memory thinks the value
+   * free (another API server may have taken it since) or outside the range (it was allocated
+   * before the range changed); a value that is not stored is ignored.
+   */
+  release(value: K, opts: DryRunOption = {}): Promise<void> {
+    if (opts.dryRun) return Promise.resolve();
+    let v: K;
+    try {
+      v = this.#core.normalize(value);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    this.#core.release(v);
-    await this.#enqueue('release', v);
+    return this.#track(
+      this.#exclusive(v, async () => {
+        try {
+          await this.#storage.delete(itemKey(this.#key, v));
+          this.stats.writes++;
+        } catch (err) {
+          if (!(err instanceof KeyNotFoundError)) throw err;
+        }
+        this.#core.release(v);
+        this.#touch(v);
+      }),
+    );
   }
 
   /** The dry-run checks, with the values a dry-run operation already "took". */
@@ -160,133 +177,146 @@ export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
     return new BoundTransaction<K>(this, opts);
   }
 
-  /** The durable state and its revision, for the repair loop. */
-  async readStored(): Promise<{ core: C; revision: number }> {
-    return loadRangeAllocation<K, C>(this.#storage, this.#key, this.#core);
+  /** The stored values, for the repair loop. Memory is brought up to date with them too. */
+  async readStored(): Promise<StoredValues<K, C>> {
+    const values = await this.#reloadNow();
+    return { values, core: coreOf<K, C>(this.#core, values.keys()) };
   }
 
   /**
-   * Replaces the stored bitmap with `core` if the key is still at `revision` (the repair loop's
-   * CreateOrUpdate). This process's unwritten changes are re-applied on top and written with it.
-   * Rejects with ConflictError when the key moved on; the caller rebuilds and tries again.
+   * Repair: stores `value`, which a Service holds but the store lacks. Rejects with
+   * KeyExistsError when someone allocated it meanwhile; the repair pass then starts over.
    */
-  replace(core: C, revision: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#replacements.push({ core: core.clone(), revision, resolve, reject });
-      this.#schedule();
-    });
+  repairMissing(value: K): Promise<void> {
+    return this.#track(
+      this.#exclusive(value, async () => {
+        await this.#storage.create(itemKey(this.#key, value), encodeItem());
+        this.stats.writes++;
+        try {
+          this.#core.allocate(value);
+        } catch {
+          // already marked, or outside the range (kept in the store, not in the bitmap)
+        }
+        this.#touch(value);
+      }),
+    );
+  }
+
+  /**
+   * Repair: frees a leaked value if its key is still the one read at `modRevision`. Rejects with
+   * ConflictError (released and allocated again since) or KeyNotFoundError (already released).
+   */
+  repairLeaked(value: K, modRevision: number): Promise<void> {
+    return this.#track(
+      this.#exclusive(value, async () => {
+        await this.#storage.delete(itemKey(this.#key, value), modRevision);
+        this.stats.writes++;
+        this.#core.release(value);
+        this.#touch(value);
+      }),
+    );
   }
 
   /** Resolves when every change made so far has been written (or has failed). */
-  flush(): Promise<void> {
-    if (!this.#pumping && !this.#scheduled && this.#queued.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  async flush(): Promise<void> {
+    while (this.#inflight.size) await Promise.allSettled([...this.#inflight]);
   }
 
-  #enqueue(kind: OpKind, value: K): Promise<K> {
-    return new Promise<K>((resolve, reject) => {
-      this.#queued.push({ kind, value, resolve, reject });
-      this.#schedule();
-    });
-  }
-
-  #refresh(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#refreshWaiters.push({ resolve, reject });
-      this.#schedule();
-    });
-  }
-
-  // Changes made in the same turn of the event loop share a write: the pump starts on the next turn.
-  #schedule(): void {
-    if (this.#pumping || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#pump();
-    });
-  }
-
-  /** The single writer: one storage operation at a time, so nothing here interleaves with itself. */
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        if (this.#stale || this.#refreshWaiters.length) {
-          const waiters = this.#refreshWaiters.splice(0);
-          try {
-            await this.#reload();
-            for (const w of waiters) w.resolve();
-          } catch (err) {
-            // The store is unreachable: nothing pending can be made durable now.
-            for (const w of waiters) w.reject(err);
-            for (const op of this.#queued.splice(0)) op.reject(err);
-            for (const r of this.#replacements.splice(0)) r.reject(err);
-            break;
-          }
-        } else if (this.#replacements.length) {
-          await this.#replaceNow(this.#replacements.shift()!);
-        } else if (this.#queued.length) {
-          await this.#writeQueued();
-        } else {
-          break;
-        }
+  async #allocateNext(): Promise<K> {
+    let reloaded = false;
+    for (let misses = 0; ; ) {
+      let v: K;
+      try {
+        v = this.#core.allocateNext();
+      } catch (err) {
+        // Memory may be behind other API servers' releases: look once before saying full.
+        if (!(err instanceof RangeFullError) || reloaded) throw err;
+        await this.#reload();
+        reloaded = true;
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      this.#touch(v);
+      if (await this.#exclusive(v, () => this.#create(v))) return v;
+      // Another API server holds it: its bit stays set, which is what the cache should say.
+      if (++misses % missesBeforeReload === 0) await this.#reload();
     }
-    if (this.#queued.length || this.#replacements.length || this.#refreshWaiters.length) this.#schedule();
-    else for (const w of this.#idleWaiters.splice(0)) w();
   }
 
-  async #writeQueued(): Promise<void> {
-    const batch = this.#queued.splice(0);
-    const value = encodeRangeAllocation(this.#core);
+  /** Creates the key of `v`, already marked in memory; false when someone else holds it. */
+  async #create(v: K): Promise<boolean> {
     try {
-      this.#revision = await this.#storage.update(this.#key, value, this.#revision);
+      await this.#storage.create(itemKey(this.#key, v), encodeItem());
       this.stats.writes++;
-      for (const op of batch) op.resolve(op.value);
+      return true;
     } catch (err) {
-      if (err instanceof ConflictError || err instanceof KeyNotFoundError) {
-        // Lost the race: retry these (ahead of newer ones) after re-reading the store.
+      if (err instanceof KeyExistsError) {
         this.stats.conflicts++;
-        this.#queued = batch.concat(this.#queued);
-      } else {
-        // Outcome unknown (it may have committed): fail the callers; a leak is repaired later.
-        for (const op of batch) op.reject(err);
+        return false;
       }
-      this.#stale = true;
+      // Outcome unknown. If the key did get written, the repair loop frees it as a leak; memory
+      // must not claim a value that may be free.
+      this.#core.release(v);
+      this.#touch(v);
+      throw err;
     }
   }
 
-  async #reload(): Promise<void> {
-    const { core, revision } = await loadRangeAllocation<K, C>(this.#storage, this.#key, this.#core);
-    this.stats.reloads++;
-    // Ops queued while we were reading are included: nothing is in flight during a reload.
-    this.#queued = settleOutcomes(reapplyOps(core, this.#queued));
-    this.#core = core;
-    this.#revision = revision;
-    this.#stale = false;
+  /** Runs `fn` after every earlier operation on `v`; starts at once (same turn) when there is none. */
+  #exclusive<T>(v: K, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#busy.get(v);
+    const run = prev ? prev.then(fn, fn) : fn();
+    const tail = run.catch(() => undefined);
+    this.#busy.set(v, tail);
+    void tail.then(() => {
+      if (this.#busy.get(v) === tail) this.#busy.delete(v);
+    });
+    return run;
   }
 
-  async #replaceNow(r: Replacement<C>): Promise<void> {
-    const base = r.core.clone();
-    const outcomes = reapplyOps(base, this.#queued);
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    const done = () => this.#inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Records a change of `v`'s bit for the reloads in progress, which must keep it. */
+  #touch(v: K): void {
+    for (const set of this.#touched) set.add(v);
+  }
+
+  /** Rebuilds memory from the store; concurrent callers share one read. */
+  #reload(): Promise<unknown> {
+    this.#reloading ??= this.#reloadNow().finally(() => {
+      this.#reloading = undefined;
+    });
+    return this.#reloading;
+  }
+
+  async #reloadNow(): Promise<Map<K, number>> {
+    const touched = new Set<K>();
+    this.#touched.add(touched);
     try {
-      const revision = await this.#storage.update(this.#key, encodeRangeAllocation(base), r.revision);
-      this.stats.writes++;
-      // The write carried our queued changes too; ops queued during it are re-applied on top.
-      const carried = new Set(outcomes.map((o) => o.op));
-      const later = this.#queued.filter((op) => !carried.has(op));
-      for (const op of settleOutcomes(outcomes)) op.resolve(op.value);
-      this.#core = base;
-      this.#queued = settleOutcomes(reapplyOps(this.#core, later));
-      this.#revision = revision;
-      r.resolve();
-    } catch (err) {
-      if (!(err instanceof ConflictError || err instanceof KeyNotFoundError)) this.#stale = true;
-      r.reject(err);
+      const values = await listStoredValues(this.#storage, this.#key, this.#core);
+      const core = coreOf<K, C>(this.#core, values.keys());
+      // Values with an operation of ours in flight, or changed during the read, keep their bit.
+      for (const v of [...this.#busy.keys(), ...touched]) {
+        if (!this.#core.has(v)) core.release(v);
+        else if (!core.has(v)) core.allocate(v);
+      }
+      this.#core = core;
+      this.stats.reloads++;
+      return values;
+    } finally {
+      this.#touched.delete(touched);
     }
+  }
+}
+
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
   }
 }

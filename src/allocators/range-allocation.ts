@@ -1,10 +1,10 @@
-// The stored form of an allocator: a RangeAllocation object (core/v1 internal type) as
-// kube-apiserver keeps it in etcd: the range spec and the bitmap as base64 big-endian bytes.
-import { KeyExistsError } from '../storage/index.js';
-import type { Storage } from '../storage/index.js';
+// The legacy stored form of an allocator: one RangeAllocation object (core/v1 internal type) as
+// kube-apiserver 1.32 keeps it in etcd, the range spec and the whole bitmap as base64 big-endian
+// bytes. svcnet now stores one key per value (allocation-keys.ts) and reads this form only to
+// migrate a store written by an earlier version.
 import type { RangeCore } from './range-core.js';
 
-/** Storage keys upstream uses (under the /registry prefix). */
+/** Storage keys upstream uses (under the /registry prefix); also the base of the per-value keys. */
 export const serviceIPsKey = '/registry/ranges/serviceips';
 export const secondaryServiceIPsKey = '/registry/ranges/secondaryserviceips';
 export const serviceNodePortsKey = '/registry/ranges/servicenodeports';
@@ -30,51 +30,27 @@ export function encodeRangeAllocation(core: RangeCore<unknown>): string {
 }
 
 /**
- * A core of `template`'s range holding the stored allocations. A snapshot written for another
- * range (the flag changed) is carried over value by value, keeping what still fits: the repair
- * loop frees what no Service uses, and leaking until then is safer than handing a value out twice.
+ * The values a stored RangeAllocation holds, read with the range it was written for (which may
+ * differ from `template`'s), and that range. Undefined when the text is not a RangeAllocation or
+ * its range cannot be read.
  */
-export function decodeRangeAllocation<K, C extends RangeCore<K>>(text: string, template: C): C {
-  const stored = JSON.parse(text) as Partial<RangeAllocation>;
-  const data = new Uint8Array(Buffer.from(stored.data ?? '', 'base64'));
-  const core = template.withRange(template.rangeSpec);
-  if (!stored.range || stored.range === template.rangeSpec) {
-    core.restore(data);
-    return core;
-  }
-  let old: C;
+export function decodeRangeAllocation<K, C extends RangeCore<K>>(text: string, template: C): { range: string; values: K[] } | undefined {
+  let stored: Partial<RangeAllocation>;
   try {
-    old = template.withRange(stored.range);
+    stored = JSON.parse(text) as Partial<RangeAllocation>;
   } catch {
-    return core; // unreadable range: start empty and let repair rebuild
+    return undefined;
   }
-  old.restore(data);
-  old.forEach((v) => {
-    try {
-      core.allocate(v);
-    } catch {
-      // outside the new range: dropped
-    }
-  });
-  return core;
-}
-
-/** Reads the stored allocation, creating an empty one if the key is absent. */
-export async function loadRangeAllocation<K, C extends RangeCore<K>>(
-  storage: Storage,
-  key: string,
-  template: C,
-): Promise<{ core: C; revision: number }> {
-  for (;;) {
-    const kv = await storage.get(key);
-    if (kv) return { core: decodeRangeAllocation<K, C>(kv.value, template), revision: kv.modRevision };
-    const empty = template.withRange(template.rangeSpec);
-    try {
-      const revision = await storage.create(key, encodeRangeAllocation(empty));
-      return { core: empty, revision };
-    } catch (err) {
-      if (!(err instanceof KeyExistsError)) throw err;
-      // another API server created it first: read theirs
-    }
+  if (stored?.kind !== 'RangeAllocation') return undefined;
+  const range = stored.range || template.rangeSpec;
+  let core: C;
+  try {
+    core = template.withRange(range);
+  } catch {
+    return undefined;
   }
+  core.restore(new Uint8Array(Buffer.from(stored.data ?? '', 'base64')));
+  const values: K[] = [];
+  core.forEach((v) => values.push(v));
+  return { range, values };
 }

@@ -1,12 +1,20 @@
 // What the persistence layer needs from a range allocator: the in-memory bitmap with its
-// values (IP strings or port numbers), snapshots, and upstream's dry-run behaviour.
+// values (IP strings or port numbers), the text form a value takes in a storage key, snapshots
+// (the legacy RangeAllocation format), and upstream's dry-run behaviour.
 // ClusterIPRange and NodePortRange implement it.
 
 export interface RangeCore<K> {
   /** RangeAllocation.range: "10.96.0.0/12" or "30000-32767". */
   readonly rangeSpec: string;
+  /** What a value is called in upstream's errors ("provided IP is already allocated"). */
+  readonly unit: 'IP' | 'port';
   /** The canonical form of a value (map key and what allocateNext returns); throws if invalid. */
   normalize(value: K): K;
+  /**
+   * The value a storage key names (its text is String(value) of the canonical form), or
+   * undefined when the text is not one. Range is not checked.
+   */
+  parseValue(text: string): K | undefined;
   has(value: K): boolean;
   /** Reserves a specific value; throws AlreadyAllocatedError / NotInRangeError / InvalidValueError. */
   allocate(value: K): void;

@@ -79,7 +79,7 @@ describe('repairClusterIPs', () => {
         message: 'Cluster IP fd00::5(IPv6) is of ip family that is no longer configured on cluster; please recreate service',
       },
     ]);
-    // The rebuilt bitmap was saved, and the live allocator adopted it.
+    // The missing IP was stored, and the live allocator knows it.
     assert.equal(alloc.has('10.96.5.5'), true);
     const fresh = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
     assert.deepEqual([fresh.has('10.96.0.10'), fresh.has('10.96.5.5'), fresh.used()], [true, true, 2]);
@@ -142,34 +142,99 @@ describe('repairClusterIPs', () => {
     );
   });
 
-  it('starts over when an allocation lands between reading and saving', async () => {
+  it('an allocation landing during a pass is neither freed nor a conflict', async () => {
     const storage = new MemoryStorage();
     const alloc = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
     const other = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
     let lists = 0;
     const source = async () => {
-      // Another API server allocates after the repair read the bitmap (its Service is not written yet).
+      // Another API server allocates after the repair read the store (its Service is not written yet).
       if (lists++ === 0) await other.allocate('10.96.0.99');
       return [svc('a', ['10.96.0.5'])];
     };
     const r = await repairClusterIPs(source, alloc, recorder());
-    assert.equal(lists, 2, 'the first save conflicted and the pass was redone');
-    assert.deepEqual(r.kept, ['10.96.0.99'], 'the in-flight allocation is protected by the leak grace');
+    assert.equal(lists, 1, 'independent keys: nothing to redo');
+    assert.deepEqual(r, { kept: [], freed: [] });
     const fresh = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
     assert.deepEqual([fresh.has('10.96.0.99'), fresh.has('10.96.0.5')], [true, true]);
   });
 
-  it('keeps allocations this process made while the repair ran', async () => {
+  it('starts over when a missing IP gets allocated between reading and saving', async () => {
     const storage = new MemoryStorage();
     const alloc = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
-    const { core, revision } = await alloc.readStored();
-    const rebuilt = core.withRange(core.rangeSpec);
-    // Queued in memory, not yet written, when the repair's save goes out.
+    const other = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
+    let lists = 0;
+    const source = async () => {
+      if (lists++ === 0) await other.allocate('10.96.0.5');
+      return [svc('a', ['10.96.0.5'])];
+    };
+    const rec = recorder();
+    const r = await repairClusterIPs(source, alloc, rec);
+    assert.equal(lists, 2, 'the create found the key and the pass was redone');
+    assert.deepEqual(r, { kept: [], freed: [] });
+    assert.deepEqual(
+      rec.events.map((e) => e.reason),
+      ['ClusterIPNotAllocated'],
+      'only the first pass, which had read the store before the allocation, reported it',
+    );
+    assert.equal(alloc.has('10.96.0.5'), true);
+  });
+
+  it('does not free a leaked IP that was released and allocated again since it was read', async () => {
+    const storage = new MemoryStorage();
+    const alloc = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
+    const other = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
+    await alloc.allocate('10.96.0.77');
+    const leaks = new Map<string, number>();
+    await repairClusterIPs([], alloc, recorder(), leaks);
+    await repairClusterIPs([], alloc, recorder(), leaks);
+    // On the third pass, after the store was read: released and handed out again elsewhere.
+    const source = async () => {
+      await other.release('10.96.0.77');
+      await other.allocate('10.96.0.77');
+      return [];
+    };
+    const r = await repairClusterIPs(source, alloc, recorder(), leaks);
+    assert.deepEqual(r, { kept: [], freed: [] });
+    assert.equal(leaks.has('10.96.0.77'), false, 'the new allocation gets a full grace');
+    assert.ok(await storage.get(`${serviceIPsKey}/items/10.96.0.77`), 'the new allocation survives');
+  });
+
+  it('keeps the key of an out-of-range IP a Service holds, and frees an unused one after the grace', async () => {
+    const storage = new MemoryStorage();
+    const old = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/24'));
+    await old.allocate('10.96.0.200');
+    await old.allocate('10.96.0.201');
+    const alloc = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/25'));
+    const services = [svc('held', ['10.96.0.200'])];
+    const leaks = new Map<string, number>();
+    const rec = recorder();
+    for (let i = 0; i < 3; i++) await repairClusterIPs(services, alloc, rec, leaks);
+    assert.deepEqual(
+      [...new Set(rec.events.map((e) => e.message))],
+      ['Cluster IP [IPv4]:10.96.0.200 is not within the service CIDR 10.96.0.0/25; please recreate service'],
+    );
+    assert.ok(await storage.get(`${serviceIPsKey}/items/10.96.0.200`), 'held by a Service');
+    assert.equal(await storage.get(`${serviceIPsKey}/items/10.96.0.201`), undefined, 'leaked, freed on the third pass');
+  });
+
+  it('forgets the count of a leaked IP once it is released, so its next allocation gets a full grace', async () => {
+    const storage = new MemoryStorage();
+    const alloc = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
+    await alloc.allocate('10.96.0.42');
+    const leaks = new Map<string, number>();
+    await repairClusterIPs([], alloc, recorder(), leaks);
+    await repairClusterIPs([], alloc, recorder(), leaks);
+    assert.equal(leaks.get('10.96.0.42'), 0, 'the next pass would free it');
+    await alloc.release('10.96.0.42');
+    await repairClusterIPs([], alloc, recorder(), leaks);
+    assert.equal(leaks.has('10.96.0.42'), false);
+    // Allocated again while a pass runs (its Service not written yet): kept, not freed on sight.
     const pending = alloc.allocate('10.96.0.42');
-    await alloc.replace(rebuilt, revision);
+    const r = await repairClusterIPs([], alloc, recorder(), leaks);
     await pending;
-    const fresh = await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'));
-    assert.equal(fresh.has('10.96.0.42'), true);
+    assert.deepEqual(r, { kept: ['10.96.0.42'], freed: [] });
+    assert.equal((await PersistedAllocator.open(storage, serviceIPsKey, new ClusterIPRange('10.96.0.0/16'))).has('10.96.0.42'), true);
   });
 });
 

@@ -1,16 +1,18 @@
 // The repair loops kube-apiserver runs at startup and every few minutes
-// (pkg/registry/core/service/{ipallocator,portallocator}/controller/repair.go): rebuild each
-// bitmap from the Services that exist, warn on Services whose values are broken, keep values
-// that look leaked for a few passes (an allocation may be ahead of its Service's write), then
-// save the rebuilt bitmap with a compare-and-swap and start over if someone wrote in between.
+// (pkg/registry/core/service/{ipallocator,portallocator}/controller/repair.go), over svcnet's
+// one-key-per-value store: read the stored values, then the Services; warn on Services whose
+// values are broken, store the values Services hold but the store lacks, and free values no
+// Service holds after a few passes (an allocation may be ahead of its Service's write). A value
+// allocated by someone else while the pass runs makes the pass start over.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, KeyNotFoundError } from '../storage/index.js';
+import { ConflictError, KeyExistsError, KeyNotFoundError } from '../storage/index.js';
 import type { ClusterIPRange } from './cluster-ip.js';
 import { AlreadyAllocatedError, NotInRangeError, RangeFullError } from './errors.js';
 import { formatIP, parseIP } from './ip-address.js';
 import type { IPFamily } from './ip-address.js';
 import type { NodePortRange } from './node-port.js';
 import type { PersistedAllocator } from './persisted.js';
+import type { RangeCore } from './range-core.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -30,13 +32,13 @@ export interface ServiceLike {
   };
 }
 
-/** The Services, or a function listing them (called after the stored bitmap is read, as upstream orders it). */
+/** The Services, or a function listing them (called after the stored values are read, as upstream orders it). */
 export type ServiceSource = readonly ServiceLike[] | (() => Promise<readonly ServiceLike[]>);
 
 /** How many passes a value must look leaked before it is freed. */
 export const numRepairsBeforeLeakCleanup = 3;
 
-/** retry.DefaultBackoff: 4 attempts, 10 ms growing fivefold. */
+/** retry.RetryOnConflict with retry.DefaultBackoff: 4 attempts, 10 ms growing fivefold. */
 const conflictBackoffMs = [10, 50, 250];
 
 /** Per-value leak counters, carried from one pass to the next. */
@@ -61,10 +63,10 @@ export async function repairClusterIPs(
   const list = Array.isArray(allocators) ? (allocators as readonly ClusterIPAllocator[]) : [allocators as ClusterIPAllocator];
   return retryOnConflict(async () => {
     const counters = new Map(leaks);
-    const byFamily = new Map<IPFamily, { alloc: ClusterIPAllocator; stored: ClusterIPRange; revision: number; rebuilt: ClusterIPRange }>();
+    const byFamily = new Map<IPFamily, RangeState<string, ClusterIPRange>>();
     for (const alloc of list) {
-      const { core, revision } = await alloc.readStored();
-      byFamily.set(core.family, { alloc, stored: core, revision, rebuilt: core.withRange(core.rangeSpec) });
+      const state = await readState(alloc);
+      byFamily.set(state.rebuilt.family, state);
     }
     for (const svc of await listServices(services)) {
       if (!isServiceIPSet(svc)) continue;
@@ -82,10 +84,14 @@ export async function repairClusterIPs(
           recorder.event(svc, 'Warning', 'ClusterIPNotValid', `Cluster IP ${ip}(${family}) is of ip family that is no longer configured on cluster; please recreate service`);
           continue;
         }
+        // Held by a Service: whatever else is wrong with it, its key is not a leak.
+        f.unused.delete(ip);
         try {
           f.rebuilt.allocate(ip);
-          if (f.stored.has(ip)) f.stored.release(ip); // what is left in `stored` looks leaked
-          else recorder.event(svc, 'Warning', 'ClusterIPNotAllocated', `Cluster IP [${family}]:${ip} is not allocated; repairing`);
+          if (!f.stored.has(ip)) {
+            recorder.event(svc, 'Warning', 'ClusterIPNotAllocated', `Cluster IP [${family}]:${ip} is not allocated; repairing`);
+            f.missing.push(ip);
+          }
           counters.delete(ip);
         } catch (err) {
           if (err instanceof AlreadyAllocatedError) {
@@ -104,8 +110,8 @@ export async function repairClusterIPs(
       }
     }
     const result: RepairResult<string> = { kept: [], freed: [] };
-    for (const f of byFamily.values()) checkLeaked(f.stored, f.rebuilt, counters, result);
-    for (const f of byFamily.values()) await f.alloc.replace(f.rebuilt, f.revision);
+    for (const f of byFamily.values()) await saveState(f, counters, result);
+    forgetStale(counters, [...byFamily.values()]);
     replaceMap(leaks, counters);
     return result;
   });
@@ -119,14 +125,17 @@ export async function repairNodePorts(
 ): Promise<RepairResult<number>> {
   return retryOnConflict(async () => {
     const counters = new Map(leaks);
-    const { core: stored, revision } = await allocator.readStored();
-    const rebuilt = stored.withRange(stored.rangeSpec);
+    const f = await readState(allocator);
+    const { rebuilt } = f;
     for (const svc of await listServices(services)) {
       for (const port of collectServiceNodePorts(svc)) {
+        f.unused.delete(port);
         try {
           rebuilt.allocate(port);
-          if (stored.has(port)) stored.release(port);
-          else recorder.event(svc, 'Warning', 'PortNotAllocated', `Port ${port} is not allocated; repairing`);
+          if (!f.stored.has(port)) {
+            recorder.event(svc, 'Warning', 'PortNotAllocated', `Port ${port} is not allocated; repairing`);
+            f.missing.push(port);
+          }
           counters.delete(port);
         } catch (err) {
           if (err instanceof AlreadyAllocatedError) {
@@ -144,8 +153,8 @@ export async function repairNodePorts(
       }
     }
     const result: RepairResult<number> = { kept: [], freed: [] };
-    checkLeaked(stored, rebuilt, counters, result);
-    await allocator.replace(rebuilt, revision);
+    await saveState(f, counters, result);
+    forgetStale(counters, [f]);
     replaceMap(leaks, counters);
     return result;
   });
@@ -187,33 +196,74 @@ export function collectServiceNodePorts(svc: ServiceLike): number[] {
   return out;
 }
 
-interface LeakCore<K> {
-  forEach(fn: (v: K) => void): void;
-  allocate(v: K): void;
+/** One allocator's pass: what the store holds, and what the Services say it should. */
+interface RangeState<K, C extends RangeCore<K>> {
+  readonly alloc: PersistedAllocator<K, C>;
+  /** Stored values (in range or not) with their keys' mod revisions. */
+  readonly stored: ReadonlyMap<K, number>;
+  /** Stored values no Service holds (so far in the pass). */
+  readonly unused: Map<K, number>;
+  /** The values the Services hold, to spot duplicates and values outside the range. */
+  readonly rebuilt: C;
+  /** Values Services hold that the store lacks. */
+  readonly missing: K[];
+}
+
+async function readState<K, C extends RangeCore<K>>(alloc: PersistedAllocator<K, C>): Promise<RangeState<K, C>> {
+  const { values, core } = await alloc.readStored();
+  return { alloc, stored: values, unused: new Map(values), rebuilt: core.withRange(core.rangeSpec), missing: [] };
+}
+
+/** Stores the missing values, then frees the leaked ones whose grace ran out. */
+async function saveState<K, C extends RangeCore<K>>(f: RangeState<K, C>, leaks: LeakCounters<K>, result: RepairResult<K>): Promise<void> {
+  // A create that finds the key means someone allocated the value since it was read: the
+  // rejection (KeyExistsError) starts the pass over, which then sees it stored.
+  await Promise.all(f.missing.map((v) => f.alloc.repairMissing(v)));
+  const leaked = checkLeaked(f.unused.keys(), leaks, result);
+  const outcomes = await Promise.allSettled(leaked.map((v) => f.alloc.repairLeaked(v, f.unused.get(v)!)));
+  outcomes.forEach((o, i) => {
+    if (o.status === 'fulfilled') return;
+    const v = leaked[i]!;
+    // Released since it was read (and maybe allocated again, which deserves a full grace):
+    // not ours to free this pass.
+    if (o.reason instanceof ConflictError || o.reason instanceof KeyNotFoundError) {
+      result.freed.splice(result.freed.indexOf(v), 1);
+      leaks.delete(v);
+    } else {
+      throw o.reason;
+    }
+  });
 }
 
 /**
- * Values still in `stored` are used by no Service. The first sighting starts a countdown of
+ * `unused` values are stored but held by no Service. The first sighting starts a countdown of
  * numRepairsBeforeLeakCleanup passes during which the value stays allocated; then it is freed.
- * (Unlike upstream, a freed value's counter is dropped, so a later allocation of it gets the full
- * grace again instead of being freed on sight.)
+ * Answers the values to free now. (Unlike upstream, a counter is dropped once its value is freed
+ * or no longer looks leaked, so a later allocation of it gets the full grace again instead of
+ * being freed on sight.)
  */
-function checkLeaked<K>(stored: LeakCore<K>, rebuilt: LeakCore<K>, leaks: LeakCounters<K>, result: RepairResult<K>): void {
-  stored.forEach((v) => {
+function checkLeaked<K>(unused: Iterable<K>, leaks: LeakCounters<K>, result: RepairResult<K>): K[] {
+  const free: K[] = [];
+  for (const v of unused) {
     const count = leaks.get(v) ?? numRepairsBeforeLeakCleanup - 1;
     if (count > 0) {
       leaks.set(v, count - 1);
-      try {
-        rebuilt.allocate(v);
-      } catch {
-        // cannot happen for a value of the same range; upstream only logs it
-      }
       result.kept.push(v);
     } else {
       leaks.delete(v);
       result.freed.push(v);
+      free.push(v);
     }
-  });
+  }
+  return free;
+}
+
+/**
+ * Drops the counters of values that no longer look leaked (released since, or held by a Service):
+ * a count is of consecutive passes, so a later allocation of the value starts a full grace.
+ */
+function forgetStale<K>(leaks: LeakCounters<K>, states: ReadonlyArray<RangeState<K, RangeCore<K>>>): void {
+  for (const v of leaks.keys()) if (!states.some((f) => f.unused.has(v))) leaks.delete(v);
 }
 
 /** Counters advance only when the pass's save succeeded, so a retried pass does not count twice. */
@@ -231,7 +281,7 @@ async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      const conflict = err instanceof ConflictError || err instanceof KeyNotFoundError;
+      const conflict = err instanceof ConflictError || err instanceof KeyNotFoundError || err instanceof KeyExistsError;
       if (!conflict || attempt >= conflictBackoffMs.length) throw err;
       await sleep(conflictBackoffMs[attempt]!);
     }

@@ -15,6 +15,7 @@ import { RestClient } from '../client/index.js';
 import type { Controller } from '../controllers/types.js';
 import { openServiceAllocators } from '../apiserver/registry/service/allocators.js';
 import { ServiceRepair } from '../apiserver/bootstrap/repair.js';
+import { ClusterIPIndex } from '../apiserver/registry/service/cluster-ip-index.js';
 import { reconcileKubernetesService } from '../apiserver/bootstrap/kubernetes-service.js';
 
 export interface ControlPlaneOptions {
@@ -58,7 +59,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     serviceClusterIPRange: opts.serviceClusterIPRange,
     serviceNodePortRange: opts.serviceNodePortRange,
   });
-  const registry = new Registry(storage, { service: alloc });
+  const clusterIPs = new ClusterIPIndex();
+  const registry = new Registry(storage, { service: alloc, clusterIPOwner: clusterIPs.lookup });
   const repair = new ServiceRepair(registry, alloc, logger);
   const socketPath = join(dataDir, 'apiserver.sock');
   const server = new ApiServer({
@@ -82,6 +84,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   // Repair before serving the kubernetes Service so a crash between allocation and write is healed.
   await repair.runOnce();
+  await clusterIPs.start(registry.store('', 'services')!);
   repair.start();
   await reconcileKubernetesService(registry, {
     clusterIP: alloc.kubernetesServiceIP,
@@ -107,6 +110,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     async stop() {
       compactor.stop();
       repair.stop();
+      clusterIPs.stop();
       await manager?.stop();
       client?.close();
       await server.stop();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.js';
+import type { Controller } from '../../src/controllers/types.js';
 import { createLogger } from '../../src/util/logger.js';
 import { Kubectl } from './kubectl.js';
 
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   readonly serviceClusterIPRange?: string;
   /** --service-node-port-range (default 30000-32767). */
   readonly serviceNodePortRange?: string;
+  /** Controllers to run in-process against the server. */
+  readonly controllers?: Controller[];
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -27,6 +30,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const cp = await startControlPlane({
     dataDir,
     port: 0,
+    controllers: opts.controllers,
     storage: opts.storage,
     serviceClusterIPRange: opts.serviceClusterIPRange,
     serviceNodePortRange: opts.serviceNodePortRange,

@@ -94,7 +94,9 @@ export function validateServiceClusterIPsRelatedFields(svc: Obj): FieldError[] {
   if (ips.length > 2) errs.push(fieldErr.invalid('spec.clusterIPs', ips, 'may only hold up to 2 values'));
   if (invalidIPs) return errs;
   if (ips.length > 1) {
-    const dualStack = ips.length === 2 && parseIPSloppy(ips[0]!)!.is4 !== parseIPSloppy(ips[1]!)!.is4;
+    // netutils.IsDualStackIPStrings: at least one IP of each family, however many there are.
+    const parsed = ips.map((ip) => parseIPSloppy(ip)!);
+    const dualStack = parsed.some((ip) => ip.is4) && parsed.some((ip) => !ip.is4);
     if (!dualStack) errs.push(fieldErr.invalid('spec.clusterIPs', ips, 'may specify no more than one IP for each IP family'));
   }
   if (!isHeadless(svc) && ips.length && families.length) {
@@ -279,13 +281,15 @@ function validateIPFamiliesUpdate(oldSvc: Obj, svc: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const oldF = strs(o.ipFamilies);
   const fams = strs(n.ipFamilies);
+  // Go prints the []core.IPFamily value with its type name.
+  const famsValue = new GoValue(`[]core.IPFamily{${fams.map(goQuote).join(', ')}}`);
   const ips = strs(n.clusterIPs);
   if (oldF.length === fams.length) {
     oldF.forEach((f, i) => {
-      if (f !== fams[i]) errs.push(fieldErr.invalid('spec.ipFamilies[0]', fams, 'may not change once set'));
+      if (f !== fams[i]) errs.push(fieldErr.invalid('spec.ipFamilies[0]', famsValue, 'may not change once set'));
     });
   } else if (oldF.length > fams.length) {
-    if (ips.length === 0) errs.push(fieldErr.invalid('spec.ipFamilies[0]', fams, 'primary ipFamily can not be unset'));
+    if (ips.length === 0) errs.push(fieldErr.invalid('spec.ipFamilies[0]', famsValue, 'primary ipFamily can not be unset'));
     if (fams.length && fams[0] !== oldF[0]) errs.push(fieldErr.invalid('spec.ipFamilies[0]', ips, 'may not change once set'));
     if (fams.length === 1 && n.ipFamilyPolicy !== 'SingleStack')
       errs.push(fieldErr.invalid('spec.ipFamilyPolicy', n.ipFamilyPolicy ?? null, "must be set to 'SingleStack' when releasing the secondary ipFamily"));

@@ -8,6 +8,7 @@ import { deepClone, type KubeObject } from '../../api/meta.js';
 import { RESOURCES, type ResourceDef } from '../resources.js';
 import type { RequestContext, Strategy } from './strategy.js';
 import { serviceStrategy, type ServiceAllocation } from './service/strategy.js';
+import { endpointSliceAddressWarnings } from './endpointslice/warnings.js';
 
 type Overrides = Partial<Omit<Strategy, 'def'>>;
 
@@ -108,6 +109,18 @@ function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
           obj.status = {};
         },
       };
+    case 'discovery.k8s.io/EndpointSlice': {
+      const owner = opts.clusterIPOwner ?? (() => undefined);
+      // Warnings only once validation passed, as upstream's WarningsOnCreate/Update.
+      const withWarnings = (obj: KubeObject, ctx: RequestContext, errs: ReturnType<typeof validate>) => {
+        if (!errs.length) ctx.warnings.push(...endpointSliceAddressWarnings(obj as never, owner));
+        return errs;
+      };
+      return {
+        validate: (obj, ctx) => withWarnings(obj, ctx, validate(def.group, def.version, def.kind, obj)),
+        validateUpdate: (obj, old, ctx) => withWarnings(obj, ctx, validate(def.group, def.version, def.kind, obj, old)),
+      };
+    }
     default:
       return {};
   }
@@ -116,6 +129,8 @@ function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
 export interface StrategyOptions {
   /** ClusterIP/NodePort allocation for Services (absent: Services get no allocation). */
   readonly service?: ServiceAllocation;
+  /** Which Service ("ns/name") owns a ClusterIP, for EndpointSlice address warnings. */
+  readonly clusterIPOwner?: (ip: string) => string | undefined;
 }
 
 export function buildStrategies(opts: StrategyOptions = {}): Map<string, Strategy> {

@@ -192,7 +192,8 @@ async function updateNodePorts(svc: Service, old: Service, txn: AllocationTxn): 
     }
     const protocol = sp.protocol ?? 'TCP';
     if (seen.some((s) => s.protocol === protocol && s.nodePort === sp.nodePort)) {
-      throw apiErrors.internal(`duplicate nodePort: {${protocol} ${sp.nodePort}}`);
+      // Upstream returns a plain error here, which the apiserver turns into a 500 without a reason.
+      throw new StatusError(500, '', `duplicate nodePort: {${protocol} ${sp.nodePort}}`);
     }
     seen.push({ protocol, nodePort: sp.nodePort! });
   }

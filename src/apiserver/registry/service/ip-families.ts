@@ -12,7 +12,10 @@ const sameList = (a: readonly string[] | undefined, b: readonly string[] | undef
 /** The PreferDualStack service whose IP fields did not change is never up/downgraded. */
 export function isMatchingPreferDualStackClusterIPFields(svc: Service, old: Service | undefined): boolean {
   if (!old) return false;
-  if (svc.spec.ipFamilyPolicy !== 'PreferDualStack' || old.spec.ipFamilyPolicy !== 'PreferDualStack') return false;
+  // A type change runs the whole process; only types with a ClusterIP qualify.
+  if (svc.spec.type !== old.spec.type || !['ClusterIP', 'NodePort', 'LoadBalancer'].includes(svc.spec.type ?? '')) return false;
+  if (svc.spec.ipFamilyPolicy !== 'PreferDualStack') return false;
+  if (old.spec.ipFamilyPolicy && old.spec.ipFamilyPolicy !== 'PreferDualStack') return false;
   return sameList(svc.spec.clusterIPs, old.spec.clusterIPs) && sameList(svc.spec.ipFamilies, old.spec.ipFamilies);
 }
 
@@ -43,10 +46,13 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, cfg: 
       if (sameList(old.spec.clusterIPs, spec.clusterIPs) && (spec.clusterIPs ?? []).length > 1) spec.clusterIPs = spec.clusterIPs!.slice(0, 1);
       if (sameList(old.spec.ipFamilies, spec.ipFamilies) && (spec.ipFamilies ?? []).length > 1) spec.ipFamilies = spec.ipFamilies!.slice(0, 1);
     } else {
-      if ((spec.clusterIPs ?? []).length < (old.spec.clusterIPs ?? []).length) {
+      // reducedClusterIPs/reducedIPFamilies: an empty list means "not specified", not reduced.
+      const cips = (spec.clusterIPs ?? []).length;
+      if (cips > 0 && cips < (old.spec.clusterIPs ?? []).length) {
         errs.push(fieldErr.invalid('spec.ipFamilyPolicy', policyValue(svc), "must be 'SingleStack' to release the secondary cluster IP"));
       }
-      if ((spec.ipFamilies ?? []).length < (old.spec.ipFamilies ?? []).length) {
+      const fams = (spec.ipFamilies ?? []).length;
+      if (fams > 0 && fams < (old.spec.ipFamilies ?? []).length) {
         errs.push(fieldErr.invalid('spec.ipFamilyPolicy', policyValue(svc), "must be 'SingleStack' to release the secondary IP family"));
       }
     }

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../../api/meta.js';
 import type { PendingChange, RequestContext, Strategy } from '../strategy.js';
 import { allocateCreate, allocateUpdate, releaseAll } from './allocate.js';
+import { validate } from '../../../api/validation/index.js';
 import { serviceWarnings } from './warnings.js';
 import type { AllocationTxn, Service, ServiceIPConfig } from './types.js';
 import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './update-helpers.js';
@@ -51,17 +52,27 @@ export function serviceStrategy(alloc: ServiceAllocation): Partial<Strategy> {
       }
       return pending(txn);
     },
-    prepareForCreate(obj: KubeObject, ctx: RequestContext) {
+    prepareForCreate(obj: KubeObject) {
       obj.status = { loadBalancer: {} };
       // Normalized as defaultOnRead would be, but once at write time, so reads (and the LIST
       // fast path that splices stored text) see exactly what upstream's reads show.
       defaultOnRead(asService(obj), alloc.ipConfig);
-      for (const w of serviceWarnings(asService(obj), undefined)) ctx.warnings.push(w);
     },
-    prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext) {
+    prepareForUpdate(obj: KubeObject, old: KubeObject) {
       dropTypeDependentFields(asService(obj), asService(old));
       defaultOnRead(asService(obj), alloc.ipConfig);
-      for (const w of serviceWarnings(asService(obj), asService(old))) ctx.warnings.push(w);
+    },
+    // Upstream's BeforeCreate/BeforeUpdate ask for warnings only once validation has passed: a
+    // rejected Service gets its errors and nothing else.
+    validate(obj: KubeObject, ctx: RequestContext) {
+      const errs = validate('', 'v1', 'Service', obj);
+      if (!errs.length) for (const w of serviceWarnings(asService(obj), undefined)) ctx.warnings.push(w);
+      return errs;
+    },
+    validateUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext) {
+      const errs = validate('', 'v1', 'Service', obj, old);
+      if (!errs.length) for (const w of serviceWarnings(asService(obj), asService(old))) ctx.warnings.push(w);
+      return errs;
     },
     async afterDelete(obj: KubeObject) {
       const txn = alloc.begin(false);

@@ -1,59 +1,125 @@
-// GetWarningsForService (pkg/api/service/warnings.go, as of 1.32): sent as `Warning: 299`
-// headers, which kubectl prints as "Warning: <text>". (The externalIPs and PreferClose
-// deprecation warnings of later releases are deliberately absent.)
-import { isIP } from 'node:net';
+// GetWarningsForService (pkg/api/service/warnings.go as of 1.32): sent as `Warning: 299`
+// headers, which kubectl prints as "Warning: <text>". In 1.32 the IP checks are the Service
+// package's own getWarningsForIP/getWarningsForCIDR, which quote Go's net/netip parse errors.
+// (The generic "non-standard IP" wording, the ambiguous-CIDR warning and the externalIPs
+// deprecation are 1.33's; the headless-Service warnings are 1.34's.)
+import { parseIPSloppy } from '../../../api/validation/ip.js';
 import type { Service } from './types.js';
 
-/** The canonical text of an IP that Go's ParseIPSloppy accepts, or undefined. */
-function sloppyCanonical(value: string): string | undefined {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
-    const parts = value.split('.').map((p) => Number.parseInt(p, 10));
-    return parts.every((p) => p <= 255) ? parts.join('.') : undefined;
-  }
-  if (isIP(value) === 6) {
-    try {
-      const host = new URL(`http://[${value}]/`).hostname;
-      return host.slice(1, -1);
-    } catch {
-      return undefined;
+/** netip's parseAddrError text. */
+const addrError = (input: string, msg: string, at?: string) =>
+  `ParseAddr(${JSON.stringify(input)}): ${msg}${at === undefined ? '' : ` (at ${JSON.stringify(at)})`}`;
+
+/**
+ * netip's parseIPv4Fields: the error for the dotted quad `s` (all of `input`, or the embedded tail
+ * of an IPv6 text), or undefined when it parses.
+ */
+function ipv4Error(input: string, s = input): string | undefined {
+  let val = 0;
+  let pos = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c >= '0' && c <= '9') {
+      if (digits === 1 && val === 0) return addrError(input, 'IPv4 field has octet with leading zero');
+      val = val * 10 + Number(c);
+      digits++;
+      if (val > 255) return addrError(input, 'IPv4 field has value >255');
+    } else if (c === '.') {
+      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return addrError(input, 'IPv4 field must have at least one digit', s.slice(i));
+      if (pos === 3) return addrError(input, 'IPv4 address too long');
+      pos++;
+      val = 0;
+      digits = 0;
+    } else {
+      return addrError(input, 'unexpected character', s.slice(i));
     }
   }
-  return undefined;
+  return pos < 3 ? addrError(input, 'IPv4 address too short') : undefined;
 }
 
-export function ipWarnings(path: string, value: string): string[] {
-  const canonical = sloppyCanonical(value);
-  if (canonical === undefined) return [];
-  const strict = isIP(value) !== 0 && !/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(value);
-  if (!strict) return [`${path}: non-standard IP address ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(canonical)}`];
-  if (isIP(value) === 6 && canonical !== value) {
-    return [`${path}: IPv6 address ${JSON.stringify(value)} should be in RFC 5952 canonical format (${JSON.stringify(canonical)})`];
+/** RFC 5952 text of 16 address bytes, as netip.Addr.String() prints an IPv6 address. */
+function ipv6String(b: Uint8Array): string {
+  const mapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+  if (mapped) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  const groups = Array.from({ length: 8 }, (_, i) => (b[2 * i]! << 8) | b[2 * i + 1]!);
+  // The longest run of two or more zero groups (the first on a tie) becomes "::".
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  if (best < 0) return hex(groups);
+  return `${hex(groups.slice(0, best))}::${hex(groups.slice(best + bestLen))}`;
+}
+
+type Parsed = { readonly error: string } | { readonly v6?: string };
+
+/** netip.ParseAddr: an error text, or for IPv6 the canonical form. */
+function parseAddr(input: string): Parsed {
+  for (const c of input) {
+    if (c === '.') {
+      const e = ipv4Error(input);
+      return e ? { error: e } : {};
+    }
+    if (c === ':') {
+      const v4Tail = input.includes('.') ? ipv4Error(input, input.slice(input.lastIndexOf(':') + 1)) : undefined;
+      if (v4Tail) return { error: v4Tail };
+      const ip = input.includes('%') ? null : parseIPSloppy(input);
+      // Only loadBalancerIP (not validated in 1.32) gets here unparsable; netip's many IPv6
+      // messages are not reproduced, just the generic one.
+      if (!ip) return { error: addrError(input, 'unable to parse IP') };
+      return { v6: ipv6String(ip.bytes) };
+    }
+    if (c === '%') return { error: addrError(input, 'missing IPv6 address') };
+  }
+  return { error: addrError(input, 'unable to parse IP') };
+}
+
+export function ipWarnings(path: string, address: string): string[] {
+  const p = parseAddr(address);
+  if ('error' in p) return [`${path}: IP address was accepted, but will be invalid in a future Kubernetes release: ${p.error}`];
+  if (p.v6 !== undefined && p.v6 !== address) {
+    return [`${path}: IPv6 address ${JSON.stringify(address)} is not in RFC 5952 canonical format (${JSON.stringify(p.v6)}), which may cause controller apply-loops`];
   }
   return [];
 }
 
-export function cidrWarnings(path: string, value: string): string[] {
-  const [ip, bits] = value.trim().split('/');
-  if (!ip || bits === undefined) return [];
-  const out: string[] = [];
-  const canonical = sloppyCanonical(ip);
-  if (canonical === undefined) return [];
-  if (isIP(ip) === 4) {
-    const n = canonical.split('.').reduce((a, p) => (a << 8) + Number(p), 0) >>> 0;
-    const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-    const net = (n & mask) >>> 0;
-    if (net !== n) {
-      const netText = [24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.');
-      out.push(`${path}: CIDR value ${JSON.stringify(value)} is ambiguous in this context (should be ${JSON.stringify(`${netText}/${bits}`)} or ${JSON.stringify(`${canonical}/32`)}?)`);
-    }
+/** netip.ParsePrefix's checks, then the IPv6 canonical-form check on Prefix.String() (unmasked). */
+export function cidrWarnings(path: string, cidr: string): string[] {
+  const accepted = (err: string) => [
+    `${path}: IP prefix was accepted, but will be invalid in a future Kubernetes release: netip.ParsePrefix(${JSON.stringify(cidr)}): ${err}`,
+  ];
+  const slash = cidr.lastIndexOf('/');
+  if (slash < 0) return accepted("no '/'");
+  const addr = parseAddr(cidr.slice(0, slash));
+  if ('error' in addr) return accepted(addr.error);
+  const bits = cidr.slice(slash + 1);
+  const badBits = () => accepted(`bad bits after slash: ${JSON.stringify(bits)}`);
+  if (bits.length > 1 && (bits[0]! < '1' || bits[0]! > '9')) return badBits();
+  if (!/^[0-9]+$/.test(bits)) return badBits();
+  const max = addr.v6 === undefined ? 32 : 128;
+  if (Number(bits) > max) return accepted(`prefix length out of range`);
+  const canonical = addr.v6 === undefined ? undefined : `${addr.v6}/${Number(bits)}`;
+  if (canonical !== undefined && canonical !== cidr) {
+    return [`${path}: IPv6 prefix ${JSON.stringify(cidr)} is not in RFC 5952 canonical format (${JSON.stringify(canonical)}), which may cause controller apply-loops`];
   }
-  if (canonical !== ip) {
-    out.push(`${path}: non-standard CIDR value ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(`${canonical}/${bits}`)}`);
-  }
-  return out;
+  return [];
 }
 
-const isHeadlessClusterIP = (s: Service) => s.spec.type === 'ClusterIP' && s.spec.clusterIP === 'None';
+/** helper.IsServiceIPSet. */
+const isServiceIPSet = (s: Service) => !!s.spec.clusterIP && s.spec.clusterIP !== 'None';
 
 export function serviceWarnings(svc: Service, _old: Service | undefined): string[] {
   const w: string[] = [];
@@ -62,13 +128,7 @@ export function serviceWarnings(svc: Service, _old: Service | undefined): string
   if ('service.kubernetes.io/topology-aware-hints' in annotations) {
     w.push('annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead');
   }
-  const ips = spec.clusterIPs ?? [];
-  if (ips.length && ips[0] !== 'None' && ips[0] !== '') ips.forEach((ip, i) => w.push(...ipWarnings(`spec.clusterIPs[${i}]`, ip)));
-  if (isHeadlessClusterIP(svc)) {
-    if (spec.loadBalancerIP) w.push('spec.loadBalancerIP is ignored for headless services');
-    if ((spec.externalIPs ?? []).length) w.push('spec.externalIPs is ignored for headless services');
-    if (spec.sessionAffinity && spec.sessionAffinity !== 'None') w.push('spec.SessionAffinity is ignored for headless services');
-  }
+  if (isServiceIPSet(svc)) (spec.clusterIPs ?? []).forEach((ip, i) => w.push(...ipWarnings(`spec.clusterIPs[${i}]`, ip)));
   (spec.externalIPs ?? []).forEach((ip, i) => w.push(...ipWarnings(`spec.externalIPs[${i}]`, ip)));
   if (spec.loadBalancerIP) w.push(...ipWarnings('spec.loadBalancerIP', spec.loadBalancerIP));
   ((spec.loadBalancerSourceRanges as string[] | undefined) ?? []).forEach((c, i) => w.push(...cidrWarnings(`spec.loadBalancerSourceRanges[${i}]`, c)));

@@ -1,0 +1,164 @@
+// The Endpoints controller (pkg/controller/endpoint): keeps the core/v1 Endpoints object of every
+// Service with a selector in step with its Pods, and deletes it when the Service goes. Services
+// without a selector (the `kubernetes` Service among them) are never touched: their Endpoints
+// belong to whoever wrote them.
+import {
+  isForbidden,
+  isNotFound,
+  ItemExponentialFailureRateLimiter,
+  metaNamespaceKey,
+  NAMESPACE_INDEX,
+  RateLimitingQueue,
+  resources,
+  runWorkers,
+  splitMetaNamespaceKey,
+  type Clock,
+  type EventRecorder,
+  type SharedInformer,
+} from '../../client/index.js';
+import type { Controller, ControllerContext } from '../types.js';
+import type { Endpoints, Pod, Service } from '../endpointslice/api-types.js';
+import { ANNOTATION_LEADER } from '../endpointslice/api-types.js';
+import { errorMessage, isNamespaceTerminating, podsForService, refTo, servicesSelecting, StaleInformerCacheError } from '../endpointslice/controller-util.js';
+import { servicesToUpdateOnPodChange } from '../endpointslice/pod-util.js';
+import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
+import { reconcileEndpoints } from './reconcile.js';
+
+export interface EndpointsControllerOptions {
+  /** --concurrent-endpoint-syncs: default 5. */
+  readonly workers?: number;
+  /** --endpoint-updates-batch-period: Pod-triggered syncs wait this long (default 0). */
+  readonly endpointUpdatesBatchPeriodMs?: number;
+  /** Retry backoff (default 5 ms doubling up to 1000 s, workqueue.DefaultControllerRateLimiter). */
+  readonly syncBackoffMs?: number;
+  readonly maxSyncBackoffMs?: number;
+  /** Retries before a Service is dropped from the queue (default 15). */
+  readonly maxRetries?: number;
+  readonly clock?: Clock;
+}
+
+export class EndpointsController implements Controller {
+  readonly name = 'endpoint';
+  readonly #opts: EndpointsControllerOptions;
+  readonly #triggerTimes = new TriggerTimeTracker();
+  /**
+   * staleEndpointsTracker: the resourceVersion we replaced per Endpoints key, so a cache still
+   * showing it is known to be behind. '' marks an Endpoints we created that the cache lacks.
+   */
+  readonly #stale = new Map<string, string>();
+  #ctx!: ControllerContext;
+  #queue!: RateLimitingQueue<string>;
+  #recorder!: EventRecorder;
+  #services!: SharedInformer<Service>;
+  #pods!: SharedInformer<Pod>;
+  #endpoints!: SharedInformer<Endpoints>;
+
+  constructor(opts: EndpointsControllerOptions = {}) {
+    this.#opts = opts;
+  }
+
+  init(ctx: ControllerContext): void {
+    this.#ctx = ctx;
+    this.#recorder = ctx.recorder('endpoint-controller');
+    this.#queue = new RateLimitingQueue<string>({
+      name: 'endpoint',
+      clock: this.#opts.clock,
+      rateLimiter: new ItemExponentialFailureRateLimiter<string>(this.#opts.syncBackoffMs ?? 5, this.#opts.maxSyncBackoffMs ?? 1000_000),
+    });
+    this.#services = ctx.informers.informerFor<Service>(resources.services);
+    this.#pods = ctx.informers.informerFor<Pod>(resources.pods);
+    this.#endpoints = ctx.informers.informerFor<Endpoints>(resources.endpoints);
+    const enqueue = (s: Service) => this.#queue.add(metaNamespaceKey(s));
+    this.#services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    const batch = () => this.#opts.endpointUpdatesBatchPeriodMs ?? 0;
+    const queueAll = (services: readonly Service[]) => {
+      for (const s of services) this.#queue.addAfter(metaNamespaceKey(s), batch());
+    };
+    this.#pods.addEventHandler({
+      onAdd: (p) => queueAll(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
+      onUpdate: (o, n) => queueAll(servicesToUpdateOnPodChange(this.#services.store.byIndex(NAMESPACE_INDEX, n.metadata.namespace ?? ''), o, n)),
+      onDelete: (p) => queueAll(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
+    });
+    this.#endpoints.addEventHandler({
+      onAdd: (e) => {
+        const key = metaNamespaceKey(e);
+        if (this.#stale.get(key) === '') this.#stale.delete(key);
+      },
+      // A deleted Endpoints is written again if its Service still wants it.
+      onDelete: (e) => {
+        this.#stale.delete(metaNamespaceKey(e));
+        this.#queue.add(metaNamespaceKey(e));
+      },
+    });
+  }
+
+  async run(): Promise<void> {
+    // checkLeftoverEndpoints: Endpoints whose Service went while we were down get deleted.
+    for (const e of this.#endpoints.store.list()) {
+      if (e.metadata.annotations?.[ANNOTATION_LEADER] !== undefined) continue;
+      this.#queue.add(metaNamespaceKey(e));
+    }
+    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.syncService(key), {
+      maxRetries: this.#opts.maxRetries ?? 15,
+      onError: (key, err, dropped) => {
+        if (dropped) this.#ctx.logger.warn('dropping service out of the queue', { key, err: errorMessage(err) });
+        else if (!(err instanceof StaleInformerCacheError)) this.#ctx.logger.info('error syncing endpoints for service, retrying', { key, err: errorMessage(err) });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#queue?.shutDown();
+  }
+
+  /** syncService: one pass for one Service key (exposed for tests). */
+  async syncService(key: string): Promise<void> {
+    const { namespace, name } = splitMetaNamespaceKey(key);
+    const client = this.#ctx.client;
+    const ref = { ...resources.endpoints, namespace };
+    const svc = this.#services.store.get(key);
+    if (!svc) {
+      // The Service is gone: so is its Endpoints object.
+      try {
+        await client.delete({ ...ref, name });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      this.#triggerTimes.deleteService(namespace, name);
+      this.#stale.delete(key);
+      return;
+    }
+    if (svc.spec?.type === 'ExternalName') return;
+    if (svc.spec?.selector === null || svc.spec?.selector === undefined) return;
+
+    const pods = podsForService(this.#pods.store, svc);
+    const triggerTime = this.#triggerTimes.compute(svc, pods);
+    const current = this.#endpoints.store.get(key);
+    const staleRV = this.#stale.get(key);
+    if (staleRV !== undefined) {
+      if ((current?.metadata.resourceVersion ?? '') === staleRV) throw new StaleInformerCacheError('Endpoints');
+      this.#stale.delete(key);
+    }
+    const plan = reconcileEndpoints({ service: svc, pods, current, triggerTime });
+    if (plan.action === 'none') return;
+    try {
+      if (plan.action === 'create') {
+        await client.create<Endpoints>(ref, plan.endpoints);
+        if (!this.#endpoints.store.get(key)) this.#stale.set(key, '');
+      } else {
+        const updated = await client.update<Endpoints>({ ...ref, name }, plan.endpoints);
+        if (updated.metadata.resourceVersion !== current!.metadata.resourceVersion) this.#stale.set(key, current!.metadata.resourceVersion ?? '');
+      }
+    } catch (err) {
+      // Creates in a terminating namespace keep failing: drop the work.
+      if (plan.action === 'create' && isForbidden(err) && isNamespaceTerminating(err)) return;
+      const target = refTo(plan.endpoints, 'Endpoints');
+      if (plan.action === 'create') {
+        void this.#recorder.event(target, 'Warning', 'FailedToCreateEndpoint', `Failed to create endpoint for service ${key}: ${errorMessage(err)}`);
+      } else {
+        void this.#recorder.event(target, 'Warning', 'FailedToUpdateEndpoint', `Failed to update endpoint ${key}: ${errorMessage(err)}`);
+      }
+      throw err;
+    }
+  }
+}

@@ -244,10 +244,11 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Prom
 }
 
 async function runCases(s: TestServer, cases: readonly Case[]): Promise<KubectlResult[]> {
-  return pool(cases, 10, async (c) => {
-    for (const b of c.base) await s.kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify(b) });
-    return s.kubectl.run(c.step.args, c.step.input ? { input: JSON.stringify(c.step.input) } : {});
-  });
+  // All the starting Services in one apply (kubectl applies documents one by one, in order).
+  const { stringify } = await import('yaml');
+  const bases = cases.flatMap((c) => c.base);
+  if (bases.length) await s.kubectl.ok(['apply', '-f', '-'], { input: bases.map((b) => stringify(b)).join('---\n') });
+  return pool(cases, 2, (c) => s.kubectl.run(c.step.args, c.step.input ? { input: JSON.stringify(c.step.input) } : {}));
 }
 
 const skip = kubectlBinary() ? false : 'kubectl is not installed';

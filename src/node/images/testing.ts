@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { bindAddressEnv } from './agnhost/listen.js';
 import { builtinProgramPaths } from './resolve.js';
@@ -108,5 +109,27 @@ export async function eventually(check: () => Promise<void> | void, timeoutMs = 
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+}
+
+/**
+ * Waits until the process has finished starting and sits idle in its event loop (its CPU time
+ * stops growing), so a test's signal reaches the program's own handlers. Node catches SIGTERM
+ * from the first instant, so /proc's SigCgt cannot tell.
+ */
+export async function waitForIdle(program: RunningProgram, timeoutMs = 10_000): Promise<void> {
+  const cpuTicks = () => {
+    const stat = readFileSync(`/proc/${program.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  };
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = cpuTicks();
+    if (now === last) return;
+    if (Date.now() > deadline) throw new Error('program never went idle');
+    last = now;
   }
 }

@@ -8,7 +8,6 @@ import { IpTool } from './ip-command.js';
 import type { IpToolOptions } from './ip-command.js';
 import {
   belongsToCluster,
-  namespacePrefix,
   nodeNamespaceName,
   podHostVethName,
   podNamespaceName,
@@ -27,7 +26,7 @@ import {
   underlayLines,
   underlayNodeLines,
 } from './plan.js';
-import { killProcessesIn } from './processes.js';
+import { deleteNamespaces, removeClusterNamespaces } from './teardown.js';
 
 export interface NodeNetwork {
   readonly name: string;
@@ -120,9 +119,7 @@ export class ClusterNetwork {
   static async cleanupStale(cluster: string, options: ClusterNetworkOptions = {}): Promise<string[]> {
     validateClusterName(cluster);
     const ip = options.ip ?? new IpTool(options);
-    const names = (await ip.listNamespaces()).filter((n) => belongsToCluster(cluster, n));
-    await deleteNamespaces(ip, orderForTeardown(cluster, names), options.killProcesses ?? true);
-    return names;
+    return removeClusterNamespaces(ip, cluster, options.killProcesses ?? true);
   }
 
   /** Adds node `name` with pod CIDR 10.244.<index>.0/24 and routes to and from every other node. */
@@ -308,17 +305,4 @@ export class ClusterNetwork {
       throw new Error(`network namespace ${namespace} does not belong to cluster ${this.cluster}`);
     }
   }
-}
-
-// Pods first, then nodes, then the underlay: the reverse of creation.
-function orderForTeardown(cluster: string, names: readonly string[]): string[] {
-  const nodePrefix = `${namespacePrefix}${cluster}-node-`;
-  const rank = (n: string): number => (n === underlayNamespace(cluster) ? 2 : n.startsWith(nodePrefix) ? 1 : 0);
-  return [...names].sort((a, b) => rank(a) - rank(b));
-}
-
-async function deleteNamespaces(ip: IpTool, names: readonly string[], killProcesses: boolean): Promise<void> {
-  if (names.length === 0) return;
-  if (killProcesses) await killProcessesIn(names);
-  await ip.deleteNamespaces(names);
 }

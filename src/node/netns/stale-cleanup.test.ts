@@ -19,8 +19,13 @@ const net = await ClusterNetwork.create(process.argv[2]);
 await net.addNode('n1', 1);
 await net.addNode('n2', 2);
 const pod = await net.addPod('n1', 'default/orphan');
-const child = net.spawnIn(pod.namespace, [process.execPath, '-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore', detached: true });
-child.unref();
+// Report the pid only once the program runs: until \`ip netns exec\` has entered the namespace,
+// no scan of the namespace can find it.
+const child = net.spawnIn(pod.namespace, [process.execPath, '-e', 'console.log("in"); setInterval(() => {}, 1e6)'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+  detached: true,
+});
+await new Promise((resolve) => child.stdout.once('data', resolve));
 console.log(JSON.stringify({ pid: child.pid }));
 setInterval(() => {}, 1e6);
 `;

@@ -7,7 +7,7 @@ import { allocateCreate, allocateUpdate, releaseAll } from './allocate.js';
 import { validate } from '../../../api/validation/index.js';
 import { serviceWarnings } from './warnings.js';
 import type { AllocationTxn, Service, ServiceIPConfig } from './types.js';
-import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './update-helpers.js';
+import { defaultOnRead, dropEmptyFields, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './update-helpers.js';
 
 export interface ServiceAllocation {
   readonly ipConfig: ServiceIPConfig;
@@ -57,10 +57,12 @@ export function serviceStrategy(alloc: ServiceAllocation): Partial<Strategy> {
       // Normalized as defaultOnRead would be, but once at write time, so reads (and the LIST
       // fast path that splices stored text) see exactly what upstream's reads show.
       defaultOnRead(asService(obj), alloc.ipConfig);
+      dropEmptyFields(asService(obj));
     },
     prepareForUpdate(obj: KubeObject, old: KubeObject) {
       dropTypeDependentFields(asService(obj), asService(old));
       defaultOnRead(asService(obj), alloc.ipConfig);
+      dropEmptyFields(asService(obj));
     },
     // Upstream's BeforeCreate/BeforeUpdate ask for warnings only once validation has passed: a
     // rejected Service gets its errors and nothing else.

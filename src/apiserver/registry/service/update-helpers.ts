@@ -106,3 +106,26 @@ export function defaultOnRead(svc: Service, cfg: ServiceIPConfig): void {
     n.ipFamilyPolicy = n.ipFamilies.length > 1 ? 'RequireDualStack' : 'SingleStack';
   }
 }
+
+/** ServiceSpec fields that are values (not pointers) with `omitempty`: Go drops them when empty. */
+const OMITEMPTY_SPEC_FIELDS = [
+  'ports', 'selector', 'clusterIP', 'clusterIPs', 'type', 'externalIPs', 'sessionAffinity', 'loadBalancerIP',
+  'loadBalancerSourceRanges', 'externalName', 'externalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'ipFamilies',
+] as const;
+
+const isEmptyValue = (v: unknown) =>
+  v === '' || v === 0 || v === false || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
+/**
+ * What the Go round-trip does to a stored Service: empty value fields vanish (`selector: {}` is
+ * no selector, which also makes a headless Service selectorless), as do empty port names and
+ * zero nodePorts.
+ */
+export function dropEmptyFields(svc: Service): void {
+  const spec = svc.spec as Record<string, unknown>;
+  for (const f of OMITEMPTY_SPEC_FIELDS) if (f in spec && isEmptyValue(spec[f])) delete spec[f];
+  for (const p of svc.spec.ports ?? []) {
+    if (p.name === '') delete p.name;
+    if (p.nodePort === 0) delete p.nodePort;
+  }
+}

@@ -137,7 +137,8 @@ export function parseFlags(specs: FlagSpecs, argv: readonly string[]): ParsedFla
 
 /** cobra's MaximumNArgs / ExactArgs checks. */
 export function checkArgs(args: readonly string[], expected: { readonly min: number; readonly max: number }): void {
-  if (expected.min === expected.max && args.length !== expected.min) {
+  // MaximumNArgs(0) reads "at most"; ExactArgs(n) for n > 0 reads "accepts n arg(s)".
+  if (expected.min > 0 && expected.min === expected.max && args.length !== expected.min) {
     throw new UsageError(`accepts ${expected.min} arg(s), received ${args.length}`);
   }
   if (args.length > expected.max) throw new UsageError(`accepts at most ${expected.max} arg(s), received ${args.length}`);

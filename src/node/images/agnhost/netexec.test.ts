@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { eventually, freeTCPPort, freeUDPPort, startProgram, udpExchange, waitForTCP } from '../testing.js';
+import { eventually, freeTCPPort, freeUDPPort, startProgram, udpExchange, waitForIdle, waitForTCP } from '../testing.js';
 import type { RunningProgram } from '../testing.js';
 
 interface Netexec {
@@ -169,6 +169,7 @@ describe('agnhost netexec lifecycle', () => {
 
   it('exits promptly with 0 on SIGTERM by default', async () => {
     const n = await startNetexec();
+    await waitForIdle(n.program);
     n.program.child.kill('SIGTERM');
     assert.deepEqual(await n.program.exited, { code: 0, signal: null });
   });

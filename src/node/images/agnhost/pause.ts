@@ -10,9 +10,9 @@ export const pauseCommand: AgnhostCommand = {
   flags: {},
   args: noArgs,
   run() {
-    process.stdout.write('Paused\n');
     process.once('SIGINT', () => process.exit(1));
     process.once('SIGTERM', () => process.exit(2));
+    process.stdout.write('Paused\n');
     setInterval(() => undefined, 1 << 30);
   },
 };

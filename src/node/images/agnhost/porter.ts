@@ -120,7 +120,7 @@ export function selfSignedLocalhost(): Promise<TLSFiles> {
     const pki = await import('../../../apiserver/pki/index.js');
     const ca = await pki.createCertificateAuthority('svcnet agnhost porter');
     const leaf = await pki.signCertificate(ca, { subject: { commonName: 'localhost' }, usage: 'server', hosts: ['localhost', '127.0.0.1', '::1'], validityDays: 365 });
-    return { cert: leaf.certPem + ca.certPem, key: leaf.keyPem };
+    return { cert: `${leaf.certPem.trim()}\n${ca.certPem.trim()}\n`, key: leaf.keyPem };
   })();
   return localhostCert;
 }

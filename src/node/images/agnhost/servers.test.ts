@@ -5,7 +5,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeTCPPort, freeUDPPort, startProgram, udpExchange, waitForTCP } from '../testing.js';
+import { freeTCPPort, freeUDPPort, startProgram, udpExchange, waitForIdle, waitForTCP } from '../testing.js';
 import { resolvConfField } from './dns.js';
 
 function readTCP(port: number): Promise<string> {
@@ -27,6 +27,7 @@ describe('agnhost serve-hostname', () => {
       const res = await fetch(`http://127.0.0.1:${port}/any/path`);
       assert.equal(await res.text(), hostname());
       assert.equal(res.headers.get('connection'), 'close');
+      await waitForIdle(p);
       p.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       // Upstream lingers 60 s after SIGTERM ("Awaiting pod deletion."), still answering.
@@ -97,7 +98,7 @@ describe('agnhost porter', () => {
 describe('agnhost pause', () => {
   it('prints Paused and exits 2 on SIGTERM, as upstream', async () => {
     const p = startProgram('agnhost', ['pause']);
-    while (!p.stdout().includes('Paused')) await new Promise((r) => setTimeout(r, 20));
+    await waitForIdle(p);
     p.child.kill('SIGTERM');
     assert.deepEqual(await p.exited, { code: 2, signal: null });
     assert.equal(p.stdout(), 'Paused\n');

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, freeTCPPort, startProgram, waitForTCP } from '../testing.js';
+import { eventually, freeTCPPort, startProgram, waitForIdle, waitForTCP } from '../testing.js';
 import type { RunningProgram } from '../testing.js';
 import { nginxPortEnv } from './server.js';
 import { nginxVersion, welcomePage } from './pages.js';
@@ -62,6 +62,7 @@ describe('nginx look-alike', () => {
     const port = await freeTCPPort();
     const q = startProgram('nginx', [], { [nginxPortEnv]: String(port) });
     await waitForTCP(port, q);
+    await waitForIdle(q);
     q.child.kill('SIGTERM');
     assert.deepEqual(await q.exited, { code: 0, signal: null });
     assert.match(q.stderr(), /\[notice\] \d+#\d+: signal 15 \(SIGTERM\) received, exiting/);
@@ -71,7 +72,7 @@ describe('nginx look-alike', () => {
 describe('registry.k8s.io/pause look-alike', () => {
   it('waits until SIGTERM, then says so and exits 0', async () => {
     const q = startProgram('pause', []);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForIdle(q);
     assert.equal(q.child.exitCode, null);
     q.child.kill('SIGTERM');
     assert.deepEqual(await q.exited, { code: 0, signal: null });

@@ -94,18 +94,6 @@ export function createNginxServer(): http.Server {
 export async function runNginx(): Promise<void> {
   const port = Number(process.env[nginxPortEnv] || nginxDefaultPort);
   const server = createNginxServer();
-  try {
-    await listenTCP(server, port);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const text = code === 'EADDRINUSE' ? '98: Address already in use' : code === 'EACCES' ? '13: Permission denied' : String(code);
-    errorLog('emerg', `bind() to 0.0.0.0:${port} failed (${text})`);
-    process.stderr.write(`nginx: [emerg] bind() to 0.0.0.0:${port} failed (${text})\n`);
-    process.exit(1);
-  }
-  process.stdout.write('/docker-entrypoint.sh: Configuration complete; ready for start up\n');
-  errorLog('notice', `nginx/${nginxVersion}`);
-  errorLog('notice', 'start worker processes');
   // SIGTERM/SIGINT are nginx's fast shutdown; SIGQUIT (the image's STOPSIGNAL) is graceful.
   const fast = (num: number, name: string) => () => {
     errorLog('notice', `signal ${num} (${name}) received, exiting`);
@@ -118,4 +106,16 @@ export async function runNginx(): Promise<void> {
     server.close(() => process.exit(0));
     server.closeIdleConnections();
   });
+  try {
+    await listenTCP(server, port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const text = code === 'EADDRINUSE' ? '98: Address already in use' : code === 'EACCES' ? '13: Permission denied' : String(code);
+    errorLog('emerg', `bind() to 0.0.0.0:${port} failed (${text})`);
+    process.stderr.write(`nginx: [emerg] bind() to 0.0.0.0:${port} failed (${text})\n`);
+    process.exit(1);
+  }
+  process.stdout.write('/docker-entrypoint.sh: Configuration complete; ready for start up\n');
+  errorLog('notice', `nginx/${nginxVersion}`);
+  errorLog('notice', 'start worker processes');
 }

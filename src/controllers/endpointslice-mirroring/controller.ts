@@ -1,0 +1,201 @@
+// The EndpointSlice mirroring controller (pkg/controller/endpointslicemirroring): for a Service
+// without a selector, whose endpoints someone writes by hand as a core/v1 Endpoints object, it
+// writes matching EndpointSlices so slice consumers (kube-proxy, DNS) see them too. Endpoints
+// labelled `endpointslice.kubernetes.io/skip-mirror: "true"` (the `kubernetes` one: the API
+// server writes that slice itself) or carrying a leader-election annotation are not mirrored.
+import {
+  isNotFound,
+  ItemExponentialFailureRateLimiter,
+  metaNamespaceKey,
+  RateLimitingQueue,
+  resources,
+  runWorkers,
+  SERVICE_NAME_INDEX,
+  serviceNameIndexFunc,
+  splitMetaNamespaceKey,
+  type Clock,
+  type EventRecorder,
+  type SharedInformer,
+} from '../../client/index.js';
+import type { Controller, ControllerContext } from '../types.js';
+import type { Endpoints, EndpointSlice, Service } from '../endpointslice/api-types.js';
+import { ANNOTATION_LEADER, LABEL_MANAGED_BY, LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER_NAME } from '../endpointslice/api-types.js';
+import { serviceKeyOfSlice } from '../endpointslice/controller.js';
+import { ensureIndex, errorMessage, isNamespaceTerminating, refTo, StaleInformerCacheError } from '../endpointslice/controller-util.js';
+import { EndpointSliceTracker } from '../endpointslice/slice-tracker.js';
+import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, reconcileMirroredSlices, type MirrorPlan } from './reconcile.js';
+
+export interface EndpointSliceMirroringControllerOptions {
+  /** --mirroring-max-endpoints-per-subset: default 1000. */
+  readonly maxEndpointsPerSubset?: number;
+  /** --mirroring-concurrent-service-endpoint-syncs: default 5. */
+  readonly workers?: number;
+  /** --mirroring-endpointslice-updates-batch-period (default 0). */
+  readonly endpointUpdatesBatchPeriodMs?: number;
+  /** Retry backoff (default 1 s doubling up to 100 s). */
+  readonly syncBackoffMs?: number;
+  readonly maxSyncBackoffMs?: number;
+  readonly maxRetries?: number;
+  readonly clock?: Clock;
+}
+
+/** shouldMirror: not opted out, and not a leader-election lock. */
+export function shouldMirror(ep: Endpoints | undefined): boolean {
+  return !!ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && ep.metadata.annotations?.[ANNOTATION_LEADER] === undefined;
+}
+
+export class EndpointSliceMirroringController implements Controller {
+  readonly name = 'endpointslicemirroring';
+  readonly #opts: EndpointSliceMirroringControllerOptions;
+  readonly #tracker = new EndpointSliceTracker((s) => serviceKeyOfSlice(s));
+  #ctx!: ControllerContext;
+  #queue!: RateLimitingQueue<string>;
+  #recorder!: EventRecorder;
+  #services!: SharedInformer<Service>;
+  #endpoints!: SharedInformer<Endpoints>;
+  #slices!: SharedInformer<EndpointSlice>;
+
+  constructor(opts: EndpointSliceMirroringControllerOptions = {}) {
+    this.#opts = opts;
+  }
+
+  init(ctx: ControllerContext): void {
+    this.#ctx = ctx;
+    this.#recorder = ctx.recorder('endpoint-slice-mirroring-controller');
+    this.#queue = new RateLimitingQueue<string>({
+      name: 'endpoint_slice_mirroring',
+      clock: this.#opts.clock,
+      rateLimiter: new ItemExponentialFailureRateLimiter<string>(this.#opts.syncBackoffMs ?? 1000, this.#opts.maxSyncBackoffMs ?? 100_000),
+    });
+    this.#services = ctx.informers.informerFor<Service>(resources.services);
+    this.#endpoints = ctx.informers.informerFor<Endpoints>(resources.endpoints);
+    this.#slices = ctx.informers.informerFor<EndpointSlice>(resources.endpointslices);
+    ensureIndex(this.#slices, SERVICE_NAME_INDEX, serviceNameIndexFunc);
+
+    const enqueue = (o: { metadata: { name?: string; namespace?: string } }) => this.#queue.add(metaNamespaceKey(o));
+    this.#services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    this.#endpoints.addEventHandler({
+      onAdd: (e) => {
+        if (shouldMirror(e)) enqueue(e);
+      },
+      onUpdate: (o, n) => {
+        if (shouldMirror(o) || shouldMirror(n)) enqueue(n);
+      },
+      onDelete: (e) => {
+        if (shouldMirror(e)) enqueue(e);
+      },
+    });
+    const queueForSlice = (s: EndpointSlice) => {
+      const key = serviceKeyOfSlice(s);
+      if (key) this.#queue.addAfter(key, this.#opts.endpointUpdatesBatchPeriodMs ?? 0);
+    };
+    this.#slices.addEventHandler({
+      onAdd: (s) => {
+        if (this.#managed(s) && this.#tracker.shouldSync(s)) queueForSlice(s);
+      },
+      onUpdate: (o, n) => {
+        if (this.#managed(o) !== this.#managed(n) || serviceKeyOfSlice(o) !== serviceKeyOfSlice(n)) {
+          queueForSlice(o);
+          queueForSlice(n);
+        } else if (this.#managed(n) && this.#tracker.shouldSync(n)) queueForSlice(n);
+      },
+      onDelete: (s) => {
+        if (!this.#managed(s)) return;
+        if (!this.#tracker.has(s) || !this.#tracker.handleDeletion(s)) queueForSlice(s);
+      },
+    });
+  }
+
+  async run(): Promise<void> {
+    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.syncEndpoints(key), {
+      maxRetries: this.#opts.maxRetries ?? 15,
+      onError: (key, err, dropped) => {
+        if (dropped) this.#ctx.logger.warn('dropping endpoints out of the queue', { key, err: errorMessage(err) });
+        else if (!(err instanceof StaleInformerCacheError)) this.#ctx.logger.info('error mirroring endpoints, retrying', { key, err: errorMessage(err) });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#queue?.shutDown();
+  }
+
+  #managed(s: EndpointSlice): boolean {
+    return s.metadata.labels?.[LABEL_MANAGED_BY] === MIRRORING_CONTROLLER_NAME;
+  }
+
+  /** syncEndpoints: one pass for one Service/Endpoints key (exposed for tests). */
+  async syncEndpoints(key: string): Promise<void> {
+    const svc = this.#services.store.get(key);
+    // Upstream leaves mirrored slices of a deleted Service to the garbage collector (they are
+    // owned by the Endpoints); svcnet deletes them so endpoints never outlive their Service.
+    if (!svc) return this.#deleteMirroredSlices(key);
+    if (svc.spec?.type === 'ExternalName') return;
+    if (svc.spec?.selector !== null && svc.spec?.selector !== undefined) return this.#deleteMirroredSlices(key);
+    const endpoints = this.#endpoints.store.get(key);
+    if (!endpoints || !shouldMirror(endpoints)) return this.#deleteMirroredSlices(key);
+
+    const slices = this.#mirrored(key);
+    if (this.#tracker.staleSlices(key, slices)) throw new StaleInformerCacheError('EndpointSlice');
+    const max = this.#opts.maxEndpointsPerSubset ?? DEFAULT_MAX_ENDPOINTS_PER_SUBSET;
+    const plan = reconcileMirroredSlices({ endpoints, existingSlices: slices, maxEndpointsPerSubset: max });
+    const target = refTo(endpoints, 'Endpoints');
+    if (plan.invalidAddresses > 0) {
+      void this.#recorder.event(target, 'Warning', 'InvalidIPAddress', `Skipped ${plan.invalidAddresses} invalid IP addresses when mirroring to EndpointSlices`);
+    }
+    if (plan.skippedAddresses > plan.invalidAddresses) {
+      void this.#recorder.event(
+        target,
+        'Warning',
+        'TooManyAddressesToMirror',
+        `A max of ${max} addresses can be mirrored to EndpointSlices per Endpoints subset. ${plan.skippedAddresses} addresses were skipped`,
+      );
+    }
+    await this.#apply(key, plan);
+  }
+
+  #mirrored(key: string): EndpointSlice[] {
+    return this.#slices.store.byIndex(SERVICE_NAME_INDEX, key).filter((s) => this.#managed(s));
+  }
+
+  async #apply(key: string, plan: MirrorPlan): Promise<void> {
+    const { namespace } = splitMetaNamespaceKey(key);
+    const ref = { ...resources.endpointslices, namespace };
+    for (const slice of plan.create) {
+      try {
+        this.#tracker.update(await this.#ctx.client.create<EndpointSlice>(ref, slice));
+      } catch (err) {
+        if (isNamespaceTerminating(err)) return;
+        throw new Error(`failed to create EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
+      }
+    }
+    for (const slice of plan.update) {
+      try {
+        this.#tracker.update(await this.#ctx.client.update<EndpointSlice>({ ...ref, name: slice.metadata.name! }, slice));
+      } catch (err) {
+        throw new Error(`failed to update ${slice.metadata.name} EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
+      }
+    }
+    for (const slice of plan.delete) {
+      try {
+        await this.#deleteSlice(slice);
+      } catch (err) {
+        throw new Error(`failed to delete ${slice.metadata.name} EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  async #deleteSlice(slice: EndpointSlice): Promise<void> {
+    try {
+      await this.#ctx.client.delete({ ...resources.endpointslices, namespace: slice.metadata.namespace, name: slice.metadata.name! });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return;
+    }
+    this.#tracker.expectDeletion(slice);
+  }
+
+  async #deleteMirroredSlices(key: string): Promise<void> {
+    for (const slice of this.#mirrored(key)) await this.#deleteSlice(slice);
+  }
+}

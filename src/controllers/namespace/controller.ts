@@ -1,0 +1,192 @@
+// The namespace controller (pkg/controller/namespace): when a Namespace has a deletionTimestamp,
+// delete every namespaced object in it (resources found through discovery), report progress in
+// status.conditions, and once nothing is left remove the `kubernetes` finalizer through the
+// finalize subresource, after which the API server deletes the Namespace.
+import { jsonEqual, type KubeObject } from '../../api/meta.js';
+import { isConflict, isNotFound, RateLimitingQueue, realClock, resources, runWorkers, type Clock, type RestClient } from '../../client/index.js';
+import type { Logger } from '../../util/logger.js';
+import { discoverResources, type DiscoveredResource } from '../garbage-collector/discovery.js';
+import type { Controller, ControllerContext } from '../types.js';
+import { namespaceConditions, remainingFailures, type NamespaceCondition, type NamespaceConditionType } from './conditions.js';
+
+export const FINALIZER_KUBERNETES = 'kubernetes';
+
+export interface NamespaceControllerOptions {
+  /** --concurrent-namespace-syncs (default 10). */
+  readonly workers?: number;
+  /**
+   * Longest wait before looking again while content remains. Upstream waits for the Pods' grace
+   * period estimate; svcnet also looks again at least this often (default 5 s).
+   */
+  readonly maxRecheckMs?: number;
+  readonly clock?: Clock;
+}
+
+interface Namespace extends KubeObject {
+  spec?: { finalizers?: string[] };
+  status?: { phase?: string; conditions?: NamespaceCondition[] };
+}
+
+class ContentRemainingError extends Error {
+  constructor(readonly recheckMs: number, message: string) {
+    super(message);
+  }
+}
+
+export class NamespaceController implements Controller {
+  readonly name = 'namespace';
+  readonly #opts: NamespaceControllerOptions;
+  readonly #clock: Clock;
+  readonly #queue: RateLimitingQueue<string>;
+  #client!: RestClient;
+  #logger!: Logger;
+
+  constructor(opts: NamespaceControllerOptions = {}) {
+    this.#opts = opts;
+    this.#clock = opts.clock ?? realClock;
+    this.#queue = new RateLimitingQueue<string>({ name: 'namespace', clock: this.#clock });
+  }
+
+  init(ctx: ControllerContext): void {
+    this.#client = ctx.client;
+    this.#logger = ctx.logger;
+    const informer = ctx.informers.informerFor<Namespace>(resources.namespaces);
+    const enqueue = (ns: Namespace) => {
+      if (ns.metadata.deletionTimestamp) this.#queue.add(ns.metadata.name!);
+    };
+    informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, ns) => enqueue(ns) });
+  }
+
+  async run(): Promise<void> {
+    await runWorkers(
+      this.#queue,
+      this.#opts.workers ?? 10,
+      async (name) => {
+        try {
+          await this.#sync(name);
+        } catch (err) {
+          // Waiting on graceful deletion is not a failure: look again after the estimate.
+          if (err instanceof ContentRemainingError) {
+            this.#queue.forget(name);
+            this.#queue.addAfter(name, err.recheckMs);
+            return;
+          }
+          throw err;
+        }
+      },
+      { onError: (name, err) => this.#logger.warn('error syncing namespace', { namespace: name, err: String(err) }) },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#queue.shutDown();
+  }
+
+  async #sync(name: string): Promise<void> {
+    let ns: Namespace;
+    try {
+      ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    if (!ns.metadata.deletionTimestamp) return;
+    if (!(ns.spec?.finalizers ?? []).includes(FINALIZER_KUBERNETES)) return;
+
+    const failures: Partial<Record<NamespaceConditionType, string>> = {};
+    let discovered: DiscoveredResource[] = [];
+    try {
+      discovered = (await discoverResources(this.#client)).filter((r) => r.namespaced && r.verbs.includes('delete') && r.verbs.includes('list'));
+    } catch (err) {
+      failures.NamespaceDeletionDiscoveryFailure = String((err as Error).message ?? err);
+    }
+
+    const deleteErrors: string[] = [];
+    let estimateSeconds = 0;
+    for (const r of discovered) {
+      try {
+        estimateSeconds = Math.max(estimateSeconds, await this.#deleteAll(r, name));
+      } catch (err) {
+        if (!isNotFound(err)) deleteErrors.push(String((err as Error).message ?? err));
+      }
+    }
+    if (deleteErrors.length) failures.NamespaceDeletionContentFailure = `Failed to delete all resource types, ${deleteErrors.length} remaining: ${deleteErrors.join(', ')}`;
+
+    const byResource = new Map<string, number>();
+    const byFinalizer = new Map<string, number>();
+    for (const r of discovered) {
+      const list = await this.#client.list<KubeObject>({ ...r, namespace: name }).catch(() => ({ items: [] as KubeObject[] }));
+      if (!list.items.length) continue;
+      byResource.set(`${r.resource}.${r.group}`, list.items.length);
+      for (const item of list.items) for (const f of item.metadata.finalizers ?? []) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
+    }
+    Object.assign(failures, remainingFailures({ byResource, byFinalizer }));
+    await this.#writeConditions(name, failures);
+
+    if (Object.keys(failures).length) {
+      const recheck = Math.min(Math.max(estimateSeconds * 1000, 1000), this.#opts.maxRecheckMs ?? 5000);
+      throw new ContentRemainingError(recheck, `namespace ${name}: content remains: ${JSON.stringify(failures)}`);
+    }
+    await this.#finalize(name);
+  }
+
+  /** deleteAllContentForGroupVersionResource; returns the graceful-termination estimate (s). */
+  async #deleteAll(r: DiscoveredResource, namespace: string): Promise<number> {
+    let estimate = 0;
+    if (r.group === '' && r.resource === 'pods') {
+      const pods = await this.#client.list<KubeObject & { spec?: { terminationGracePeriodSeconds?: number } }>({ ...r, namespace });
+      for (const p of pods.items) estimate = Math.max(estimate, p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 0);
+    }
+    const opts = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' };
+    if (r.verbs.includes('deletecollection')) {
+      const path = `${r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`}/namespaces/${encodeURIComponent(namespace)}/${r.resource}`;
+      const res = await this.#client.raw('DELETE', path, { body: opts });
+      if (res.status >= 200 && res.status < 300) return estimate;
+      if (res.status !== 405 && res.status !== 404) throw new Error(`deletecollection ${r.resource}: ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
+    }
+    const list = await this.#client.list<KubeObject>({ ...r, namespace });
+    for (const item of list.items) {
+      if (item.metadata.deletionTimestamp) continue;
+      await this.#client.delete({ ...r, namespace, name: item.metadata.name! }, undefined, opts).catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
+    }
+    return estimate;
+  }
+
+  async #writeConditions(name: string, failures: Partial<Record<NamespaceConditionType, string>>): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
+      const conditions = namespaceConditions(ns.status?.conditions, failures, this.#clock.now());
+      if (jsonEqual(conditions, ns.status?.conditions ?? [])) return;
+      try {
+        await this.#client.update({ ...resources.namespaces, name, subresource: 'status' }, { ...ns, status: { ...(ns.status ?? {}), conditions } });
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!isConflict(err)) throw err;
+      }
+    }
+  }
+
+  /** finalizeNamespace: PUT namespaces/{name}/finalize without our finalizer. */
+  async #finalize(name: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let ns: Namespace;
+      try {
+        ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
+      } catch (err) {
+        if (isNotFound(err)) return;
+        throw err;
+      }
+      const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER_KUBERNETES);
+      try {
+        await this.#client.update({ ...resources.namespaces, name, subresource: 'finalize' }, { ...ns, spec: { ...(ns.spec ?? {}), finalizers } });
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!isConflict(err)) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// The scheduler: binds Pods to Nodes.
+export { DEFAULT_SCHEDULER_NAME, Scheduler, type SchedulerOptions } from './scheduler.js';
+export {
+  effectiveTaints,
+  filterNode,
+  fitErrorMessage,
+  matchesNodeAffinity,
+  NO_NODES_AVAILABLE,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  TAINT_UNSCHEDULABLE,
+  toleratesTaint,
+  type Node,
+  type NodeCondition,
+  type Taint,
+} from './filters.js';
+export { pickNode } from './score.js';

@@ -617,6 +617,10 @@ const CASES: Case[] = [
       ['v-w-lbip', lb({ loadBalancerIP: '010.1.2.3' }), {}, [
         'spec.loadBalancerIP: IP address was accepted, but will be invalid in a future Kubernetes release: ParseAddr("010.1.2.3"): IPv4 field has octet with leading zero',
       ]],
+      // 1.32 does not validate loadBalancerIP, it only warns.
+      ['v-w-lbip-bad', lb({ loadBalancerIP: 'foo' }), {}, [
+        'spec.loadBalancerIP: IP address was accepted, but will be invalid in a future Kubernetes release: ParseAddr("foo"): unable to parse IP',
+      ]],
       ['v-w-lbsr0', lb({ loadBalancerSourceRanges: ['010.0.0.0/8'] }), {}, [
         'spec.loadBalancerSourceRanges[0]: IP prefix was accepted, but will be invalid in a future Kubernetes release: netip.ParsePrefix("010.0.0.0/8"): ParseAddr("010.0.0.0"): IPv4 field has octet with leading zero',
       ]],

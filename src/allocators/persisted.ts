@@ -247,6 +247,7 @@ export class PersistedAllocator<K, C extends RangeCore<K> = RangeCore<K>> {
     try {
       await this.#storage.create(itemKey(this.#key, v), encodeItem());
       this.stats.writes++;
+      this.#touch(v); // a reload that listed the store before this commit must keep the bit
       return true;
     } catch (err) {
       if (err instanceof KeyExistsError) {

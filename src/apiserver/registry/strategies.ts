@@ -111,12 +111,14 @@ function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
       };
     case 'discovery.k8s.io/EndpointSlice': {
       const owner = opts.clusterIPOwner ?? (() => undefined);
+      // EndpointSlice writes bump metadata.generation (consumers track their own writes by it).
       // Warnings only once validation passed, as upstream's WarningsOnCreate/Update.
       const withWarnings = (obj: KubeObject, ctx: RequestContext, errs: ReturnType<typeof validate>) => {
         if (!errs.length) ctx.warnings.push(...endpointSliceAddressWarnings(obj as never, owner));
         return errs;
       };
       return {
+        tracksGeneration: true,
         validate: (obj, ctx) => withWarnings(obj, ctx, validate(def.group, def.version, def.kind, obj)),
         validateUpdate: (obj, old, ctx) => withWarnings(obj, ctx, validate(def.group, def.version, def.kind, obj, old)),
       };

@@ -110,7 +110,7 @@ export function cidrWarnings(path: string, cidr: string): string[] {
   if (bits.length > 1 && (bits[0]! < '1' || bits[0]! > '9')) return badBits();
   if (!/^[0-9]+$/.test(bits)) return badBits();
   const max = addr.v6 === undefined ? 32 : 128;
-  if (Number(bits) > max) return accepted(`prefix length out of range`);
+  if (Number(bits) > max) return accepted('prefix length out of range');
   const canonical = addr.v6 === undefined ? undefined : `${addr.v6}/${Number(bits)}`;
   if (canonical !== undefined && canonical !== cidr) {
     return [`${path}: IPv6 prefix ${JSON.stringify(cidr)} is not in RFC 5952 canonical format (${JSON.stringify(canonical)}), which may cause controller apply-loops`];

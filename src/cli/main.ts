@@ -1,6 +1,7 @@
 // svcnet's command line. Parses arguments and hands over to cluster/; nothing else lives here.
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../cluster/control-plane.js';
+import { selectControllers } from '../cluster/controllers.js';
 
 const USAGE = `svcnet — Kubernetes Service networking that really moves packets
 
@@ -12,6 +13,8 @@ Usage:
       --service-cluster-ip-range CIDR[,CIDR]   (default 10.96.0.0/12; add an IPv6 CIDR for dual-stack)
       --service-node-port-range LOW-HIGH       (default 30000-32767)
       --advertise-address IP                   (the kubernetes Service endpoint; default 172.18.0.1)
+      --controllers LIST                       (default *: all; names, -name to exclude, "" for none)
+      --load-balancer-pool RANGES              (LoadBalancer IPs; default 172.18.255.200-172.18.255.250)
 
   svcnet version
 `;
@@ -47,6 +50,8 @@ async function apiserver(args: string[]): Promise<number> {
       'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'advertise-address': { type: 'string', default: '172.18.0.1' },
+      controllers: { type: 'string', default: '*' },
+      'load-balancer-pool': { type: 'string' },
     },
     strict: true,
   });
@@ -63,6 +68,7 @@ async function apiserver(args: string[]): Promise<number> {
     serviceClusterIPRange: values['service-cluster-ip-range'],
     serviceNodePortRange: values['service-node-port-range'],
     advertiseAddress: values['advertise-address'],
+    controllers: selectControllers(values.controllers!, { loadBalancerPool: values['load-balancer-pool'] }),
   });
   process.stdout.write(`svcnet apiserver listening on ${cp.url}\n  export KUBECONFIG=${cp.kubeconfigPath}\n`);
   await new Promise<void>((resolve) => {

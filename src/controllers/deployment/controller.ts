@@ -3,6 +3,7 @@
 // DeploymentSync per key. Writes go through the API only.
 import {
   isAlreadyExists,
+  isConflict,
   isForbidden,
   isNotFound,
   metaNamespaceKey,
@@ -98,7 +99,8 @@ export class DeploymentController implements Controller {
 
   async run(): Promise<void> {
     await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.#sync(key), {
-      onError: (key, err) => this.#logger.warn('error syncing deployment', { key, err: String(err) }),
+      // A conflict only means our cache was behind; the retry sees the newer object.
+      onError: (key, err) => (isConflict(err) ? this.#logger.debug : this.#logger.warn)('error syncing deployment', { key, err: String(err) }),
     });
   }
 

@@ -2,16 +2,24 @@
 // sync.go, rolling.go, recreate.go). The algorithm is upstream's, step for step; every write goes
 // through `DeploymentActions`, so the whole thing runs against a fake in unit tests.
 import { deepClone } from '../../api/meta.js';
-import { newControllerRef, type Pod, type ReplicaSet } from '../replicaset/index.js';
+import type { Pod, ReplicaSet } from '../replicaset/index.js';
 import { computeHash } from './hash.js';
-import { deploymentComplete, hasProgressDeadline, rolloutStatus, calculateStatus, stuckRequeueAfter } from './status.js';
+import {
+  cleanupUnhealthyPlan,
+  findActiveOrLatest,
+  isSaturated,
+  maxScaledDown,
+  newReplicaSetFor,
+  newRSNewReplicas,
+  proportionalScale,
+  scaleDownOldPlan,
+  type ScaleStep,
+} from './plan.js';
+import { calculateStatus, deploymentComplete, hasProgressDeadline, rolloutStatus, stuckRequeueAfter } from './status.js';
 import type { Deployment } from './types.js';
 import {
-  availableReplicas,
-  byCreation,
+  actualReplicas,
   byRevision,
-  bySizeNewer,
-  bySizeOlder,
   DESIRED_REPLICAS_ANNOTATION,
   equalIgnoreHash,
   filterActive,
@@ -20,12 +28,9 @@ import {
   getCondition,
   intAnnotation,
   isRollingUpdate,
-  MAX_REPLICAS_ANNOTATION,
   maxRevision,
   maxSurge,
-  maxUnavailable,
   newCondition,
-  POD_TEMPLATE_HASH_LABEL,
   Reasons,
   replicasAnnotationsNeedUpdate,
   replicasOf,
@@ -35,7 +40,6 @@ import {
   setReplicasAnnotations,
   specReplicas,
   statusEqual,
-  actualReplicas,
 } from './util.js';
 
 /** The writes a sync makes; the controller implements them with the RestClient. */
@@ -171,27 +175,8 @@ export class DeploymentSync {
     }
     if (!create) return undefined;
 
-    const hash = computeHash(d.spec?.template, d.status?.collisionCount);
-    const template = deepClone(d.spec?.template ?? {});
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
-    const selector = deepClone(d.spec?.selector ?? {});
-    const newRS: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: `${d.metadata.name}-${hash}`,
-        namespace: d.metadata.namespace,
-        ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')],
-        labels: { ...template.metadata.labels },
-      },
-      spec: {
-        replicas: 0,
-        selector: { ...selector, matchLabels: { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } },
-        template,
-      },
-    };
-    if (d.spec?.minReadySeconds) newRS.spec!.minReadySeconds = d.spec.minReadySeconds;
-    const newReplicas = this.#newRSNewReplicas([...oldRSs, newRS], newRS);
+    const newRS = newReplicaSetFor(d, computeHash(d.spec?.template, d.status?.collisionCount));
+    const newReplicas = newRSNewReplicas(d, [...oldRSs, newRS], newRS);
     newRS.spec!.replicas = newReplicas;
     setNewReplicaSetAnnotations(d, newRS, newRevision, false);
 
@@ -244,17 +229,6 @@ export class DeploymentSync {
     return rs;
   }
 
-  /** NewRSNewReplicas. */
-  #newRSNewReplicas(allRSs: readonly ReplicaSet[], newRS: ReplicaSet): number {
-    const d = this.#d;
-    if (!isRollingUpdate(d)) return replicasOf(d);
-    const current = specReplicas(allRSs);
-    const maxTotal = replicasOf(d) + maxSurge(d);
-    if (current >= maxTotal) return newRS.spec?.replicas ?? 0;
-    const up = Math.min(maxTotal - current, replicasOf(d) - (newRS.spec?.replicas ?? 0));
-    return (newRS.spec?.replicas ?? 0) + up;
-  }
-
   /** scale: proportional scaling of every active ReplicaSet when spec.replicas changed. */
   async scale(newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }> {
     const d = this.#d;
@@ -275,49 +249,10 @@ export class DeploymentSync {
       return { newRS, oldRSs };
     }
     if (isRollingUpdate(d)) {
-      const all = filterActive([...oldRSs, newRS]);
-      const allowed = replicasOf(d) > 0 ? replicasOf(d) + maxSurge(d) : 0;
-      const toAdd = allowed - specReplicas(all);
-      let op = '';
-      if (toAdd > 0) {
-        all.sort(bySizeNewer);
-        op = 'up';
-      } else if (toAdd < 0) {
-        all.sort(bySizeOlder);
-        op = 'down';
-      }
-      const sizes = new Map<string, number>();
-      let added = 0;
-      for (const rs of all) {
-        if (toAdd !== 0) {
-          const p = this.#proportion(rs, toAdd, added);
-          sizes.set(rs.metadata.name!, (rs.spec?.replicas ?? 0) + p);
-          added += p;
-        } else sizes.set(rs.metadata.name!, rs.spec?.replicas ?? 0);
-      }
-      if (toAdd !== 0 && all.length > 0) {
-        const first = all[0]!.metadata.name!;
-        sizes.set(first, Math.max(0, sizes.get(first)! + (toAdd - added)));
-      }
-      for (const rs of all) track((await this.#scaleReplicaSet(rs, sizes.get(rs.metadata.name!)!, op)).rs);
+      const { steps, op } = proportionalScale(d, filterActive([...oldRSs, newRS]));
+      for (const step of steps) track((await this.#scaleReplicaSet(step.rs, step.replicas, op)).rs);
     }
     return { newRS, oldRSs };
-  }
-
-  /** GetProportion / getReplicaSetFraction. */
-  #proportion(rs: ReplicaSet, toAdd: number, added: number): number {
-    const d = this.#d;
-    const replicas = rs.spec?.replicas ?? 0;
-    if (replicas === 0 || toAdd === 0 || toAdd === added) return 0;
-    let fraction: number;
-    if (replicasOf(d) === 0) fraction = -replicas;
-    else {
-      const deploymentReplicas = replicasOf(d) + maxSurge(d);
-      const annotated = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? d.status?.replicas ?? 0;
-      fraction = annotated === 0 ? 0 : goRound((replicas * deploymentReplicas) / annotated) - replicas;
-    }
-    const allowed = toAdd - added;
-    return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
   }
 
   async #scaleReplicaSetAndRecordEvent(rs: ReplicaSet, newScale: number): Promise<{ scaled: boolean; rs: ReplicaSet }> {
@@ -410,7 +345,7 @@ export class DeploymentSync {
     const cur = newRS.spec?.replicas ?? 0;
     if (cur === want) return { scaled: false, rs: newRS };
     if (cur > want) return this.#scaleReplicaSetAndRecordEvent(newRS, want);
-    return this.#scaleReplicaSetAndRecordEvent(newRS, this.#newRSNewReplicas(allRSs, newRS));
+    return this.#scaleReplicaSetAndRecordEvent(newRS, newRSNewReplicas(this.#d, allRSs, newRS));
   }
 
   async #reconcileOldReplicaSets(
@@ -421,44 +356,22 @@ export class DeploymentSync {
     const d = this.#d;
     const updated = new Map<string, ReplicaSet>();
     if (specReplicas(oldRSs) === 0) return { scaled: false, updated };
-    const minAvailable = replicasOf(d) - maxUnavailable(d);
-    const newUnavailable = newRS ? (newRS.spec?.replicas ?? 0) - (newRS.status?.availableReplicas ?? 0) : 0;
-    const maxScaledDown = specReplicas(allRSs) - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return { scaled: false, updated };
-
-    // cleanupUnhealthyReplicas: first remove old Pods that are not available anyway.
-    let cleaned = 0;
-    const olds = [...oldRSs].sort(byCreation);
-    for (let i = 0; i < olds.length && cleaned < maxScaledDown; i++) {
-      const rs = olds[i]!;
-      const replicas = rs.spec?.replicas ?? 0;
-      const avail = rs.status?.availableReplicas ?? 0;
-      if (replicas === 0 || replicas === avail) continue;
-      const n = Math.min(maxScaledDown - cleaned, replicas - avail);
-      const r = await this.#scaleReplicaSetAndRecordEvent(rs, replicas - n);
-      olds[i] = r.rs;
-      updated.set(rs.metadata.uid!, r.rs);
-      cleaned += n;
-    }
-
-    // scaleDownOldReplicaSetsForRollingUpdate: then available ones, keeping minAvailable.
-    let scaledDown = 0;
-    const all = [...olds, ...(newRS ? [newRS] : [])];
-    const availablePods = availableReplicas(all);
-    if (availablePods > minAvailable) {
-      const total = availablePods - minAvailable;
-      olds.sort(byCreation);
-      for (let i = 0; i < olds.length && scaledDown < total; i++) {
-        const rs = olds[i]!;
-        const replicas = rs.spec?.replicas ?? 0;
-        if (replicas === 0) continue;
-        const n = Math.min(replicas, total - scaledDown);
-        const r = await this.#scaleReplicaSetAndRecordEvent(rs, replicas - n);
-        olds[i] = r.rs;
-        updated.set(rs.metadata.uid!, r.rs);
-        scaledDown += n;
+    const limit = maxScaledDown(d, allRSs, newRS);
+    if (limit <= 0) return { scaled: false, updated };
+    let olds = [...oldRSs];
+    const apply = async (steps: readonly ScaleStep[]) => {
+      let n = 0;
+      for (const step of steps) {
+        const r = await this.#scaleReplicaSetAndRecordEvent(step.rs, step.replicas);
+        n += (step.rs.spec?.replicas ?? 0) - step.replicas;
+        updated.set(step.rs.metadata.uid!, r.rs);
+        olds = olds.map((o) => (o.metadata.uid === r.rs.metadata.uid ? r.rs : o));
       }
-    }
+      return n;
+    };
+    // First old replicas that are not available anyway, then available ones down to minAvailable.
+    const cleaned = await apply(cleanupUnhealthyPlan(olds, limit));
+    const scaledDown = await apply(scaleDownOldPlan(d, olds, newRS));
     return { scaled: cleaned + scaledDown > 0, updated };
   }
 
@@ -499,28 +412,4 @@ export class DeploymentSync {
     }
     return false;
   }
-}
-
-/** FindActiveOrLatest: the single active ReplicaSet, or the newest when none is active. */
-function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): ReplicaSet | undefined {
-  if (!newRS && oldRSs.length === 0) return undefined;
-  const sortedOld = [...oldRSs].sort((a, b) => -byCreation(a, b));
-  const active = filterActive([...sortedOld, newRS]);
-  if (active.length === 0) return newRS ?? sortedOld[0];
-  if (active.length === 1) return active[0];
-  return undefined;
-}
-
-/** IsSaturated: the new ReplicaSet has every replica, available. */
-function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean {
-  if (!rs) return false;
-  const desired = intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
-  if (desired === undefined) return false;
-  const want = replicasOf(d);
-  return (rs.spec?.replicas ?? 0) === want && desired === want && (rs.status?.availableReplicas ?? 0) === want;
-}
-
-/** Go's math.Round: half away from zero. */
-function goRound(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
 }

@@ -87,11 +87,9 @@ export class DependencyGraph {
     }
     // An owner we have never seen (or one deleting its dependents) needs a look at this object.
     if (node.owners.some((o) => !this.#nodes.has(o.uid) || this.#nodes.get(o.uid)!.deletingDependents)) attemptToDelete.push(node.uid);
-    if (node.deletingDependents && !old?.deletingDependents) attemptToDelete.push(node.uid);
+    // Deleting in the foreground: look at its blocking dependents (again, on every change).
     if (node.deletingDependents) attemptToDelete.push(node.uid);
     if (node.orphaning) attemptToOrphan.push(node.uid);
-    // A dependent that started deleting may unblock its foreground-deleting owners later; and an
-    // owner going away in the background leaves its dependents to be collected once it is gone.
     return { attemptToDelete: [...new Set(attemptToDelete)], attemptToOrphan };
   }
 

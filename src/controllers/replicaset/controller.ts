@@ -88,7 +88,8 @@ export class ReplicaSetController implements Controller {
 
   async run(): Promise<void> {
     await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.#sync(key), {
-      onError: (key, err) => this.#logger.warn('error syncing replicaset', { key, err: String(err) }),
+      // A conflict only means our cache was behind; the retry sees the newer object.
+      onError: (key, err) => (isConflict(err) ? this.#logger.debug : this.#logger.warn)('error syncing replicaset', { key, err: String(err) }),
     });
   }
 

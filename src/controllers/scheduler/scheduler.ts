@@ -3,11 +3,13 @@
 // serial: its own bindings are "assumed" at once so the next decision counts them.
 import { formatTime } from '../../api/meta.js';
 import {
+  apiErrorFromResponse,
   isConflict,
   isNotFound,
   metaNamespaceKey,
   RateLimitingQueue,
   realClock,
+  resourcePath,
   resources,
   runWorkers,
   type CacheReader,
@@ -159,10 +161,10 @@ export class Scheduler implements Controller {
     const nodeName = chosen.metadata.name!;
     this.#assumed.set(key, nodeName);
     try {
-      await this.#client.create(
-        { ...resources.pods, namespace: pod.metadata.namespace, name: pod.metadata.name!, subresource: 'binding' },
-        { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: nodeName } },
-      );
+      const path = resourcePath({ ...resources.pods, namespace: pod.metadata.namespace, name: pod.metadata.name!, subresource: 'binding' });
+      const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: nodeName } };
+      const res = await this.#client.raw('POST', path, { body: binding });
+      if (res.status < 200 || res.status > 299) throw apiErrorFromResponse(res.status, res.body.toString('utf8'));
     } catch (err) {
       this.#assumed.delete(key);
       // Gone, or bound by someone else meanwhile: nothing to do.

@@ -60,7 +60,10 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
       after(() => k?.cleanup());
 
       it('runs a command inside the Pod (its hostname, its network)', async () => {
-        assert.equal(await k.ok(['exec', 'web', '--', 'echo', 'hi']), 'hi\n');
+        const r = await k.run(['exec', '-v=4', 'web', '--', 'echo', 'hi']);
+        assert.equal(r.stdout, 'hi\n');
+        // Newer kubectl must get its WebSocket, not fall back to SPDY.
+        if (v.version !== '1.27') assert.doesNotMatch(r.stderr, /fallback/i);
         assert.equal(await k.ok(['exec', 'web', '--', 'hostname']), 'web\n');
         const addrs = await k.ok(['exec', 'web', '--', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
         assert.match(addrs, new RegExp(`inet ${c.podIP.replace(/\./g, '\\.')}/32`));
@@ -87,22 +90,26 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
       it('gives -it a terminal: the shell sees a tty and runs typed commands', async () => {
         const r = await runOnTerminal(
           [k.binary, '--kubeconfig', k.kubeconfig, 'exec', '-it', 'web', '--', 'sh'],
-          ['hostname', 'tty', 'echo cols=$(tput cols 2>/dev/null || stty size)', 'exit 0'],
+          ['hostname', 'tty', 'stty size', 'exit 0'],
           { ...process.env, KUBECONFIG: k.kubeconfig },
         );
         assert.equal(r.code, 0, r.output);
         assert.match(r.output, /\r\nweb\r\n/);
         assert.match(r.output, /\/dev\/pts\/\d+/);
+        // The remote terminal has the local window's size (resize channel → TIOCSWINSZ).
+        assert.match(r.output, /\r\n30 100\r\n/);
       });
 
       it('forwards a local port to the Pod’s port 80', async () => {
         const port = randomPort();
-        const pf = await portForward(k, ['web', `${port}:80`]);
+        const pf = await portForward(k, ['-v=4', 'web', `${port}:80`]);
         try {
           assert.equal(await httpGet(port, '/a'), 'hello GET /a from web\n');
           // Several connections over the same forwarding session.
           const bodies = await Promise.all([1, 2, 3].map((i) => httpGet(port, `/p${i}`)));
           assert.deepEqual(bodies, [1, 2, 3].map((i) => `hello GET /p${i} from web\n`));
+          // 1.31+ tunnels SPDY through a WebSocket; it must not need the SPDY fallback.
+          if (v.version !== '1.27') assert.doesNotMatch(pf.stderr(), /fallback/i);
         } finally {
           pf.stop();
         }
@@ -114,7 +121,10 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
         try {
           await httpGet(port, '/').catch(() => '');
           await new Promise((r) => setTimeout(r, 300));
-          assert.match(pf.stderr(), /error forwarding port 81 to pod uid-web, uid : .*connect: connection refused/);
+          assert.match(
+            pf.stderr(),
+            /an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod uid-web, uid : failed to execute portforward in network namespace .*IPv4: dial tcp4 127\.0\.0\.1:81: connect: connection refused/,
+          );
         } finally {
           pf.stop();
         }
@@ -123,14 +133,21 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
   }
 
   describe('errors', () => {
-    it('a container that is not running: container not found', async () => {
-      c.runtime.setContainer('default', 'web', 'sidecar', { running: false });
+    it('a container that is not running: container not found (WebSocket: on the error channel; SPDY: the refused upgrade)', async () => {
       await createPod(c.s, { name: 'two', node: 'node-1', containers: ['web', 'sidecar'], phase: 'Running' });
       c.runtime.addPod('default', 'two', 'uid-two', 'svcnet-none');
       c.runtime.setContainer('default', 'two', 'sidecar', { running: false });
       const r = await c.s.kubectl.run(['exec', 'two', '-c', 'sidecar', '--', 'true']);
       assert.equal(r.code, 1);
-      assert.equal(r.stderr, 'error: unable to upgrade connection: container not found ("sidecar")\n');
+      assert.equal(r.stderr, 'error: Internal error occurred: unable to upgrade connection: container not found ("sidecar")\n');
+      const old = kubectlBinary('1.27');
+      if (old) {
+        const k = new Kubectl(c.s.cp.kubeconfigPath, old);
+        const r27 = await k.run(['exec', 'two', '-c', 'sidecar', '--', 'true']);
+        k.cleanup();
+        assert.equal(r27.code, 1);
+        assert.equal(r27.stderr, 'error: unable to upgrade connection: container not found ("sidecar")\n');
+      }
     });
 
     it('an unscheduled Pod: does not have a host assigned', async () => {

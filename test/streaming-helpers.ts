@@ -85,12 +85,14 @@ export async function createPod(
 // Drives a command on a pseudo-terminal (kubectl -t insists on one): types the lines with a
 // pause between them and returns everything the terminal showed, plus the exit code.
 const PTY_DRIVER = String.raw`
-import os, pty, select, sys, time
+import fcntl, os, pty, select, struct, sys, termios, time
 lines = sys.argv[1].split("\x1f")
 argv = sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(argv[0], argv)
+# A 100x30 window: kubectl reads it and sends it on the resize channel.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
 out = b""
 deadline = time.time() + 30
 sent = 0

@@ -26,6 +26,12 @@ export interface ApiServerOptions {
   readonly host: string;
   readonly port: number;
   readonly socketPath?: string;
+  /**
+   * A second TLS listener on a unix socket (same certificates and authentication): what the
+   * forwarder in `svcnet up`'s underlay network relays Pods' connections to, so the
+   * `kubernetes` Service reaches the API server without exposing the trusted plain socket.
+   */
+  readonly tlsSocketPath?: string;
   readonly now?: () => Date;
   /** Paths anyone may read without credentials (system:public-info-viewer). */
   readonly publicPaths?: readonly string[];
@@ -71,8 +77,34 @@ export class ApiServer {
     return a?.port ?? this.#opts.port;
   }
 
+  #httpsSocket?: Http2SecureServer;
+
+  #createHttps(tls: { key: string; cert: string; ca: string }): Http2SecureServer {
+    const https = createSecureServer(
+      { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
+      (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
+    );
+    https.on('secureConnection', (s: Socket) => this.#track(s));
+    https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
+      this.#upgrade(req, socket, head, authenticate(socket as TLSSocket));
+    });
+    return https;
+  }
+
   async start(): Promise<void> {
     const o = this.#opts;
+    if (o.tls && o.tlsSocketPath) {
+      rmSync(o.tlsSocketPath, { force: true });
+      const srv = this.#createHttps(o.tls);
+      this.#httpsSocket = srv;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(o.tlsSocketPath, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+    }
     if (o.tls) {
       const https = createSecureServer(
         { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
@@ -196,7 +228,9 @@ export class ApiServer {
     await Promise.all([
       this.#https && new Promise<void>((r) => this.#https!.close(() => r())),
       this.#unix && new Promise<void>((r) => this.#unix!.close(() => r())),
+      this.#httpsSocket && new Promise<void>((r) => this.#httpsSocket!.close(() => r())),
     ]);
+    if (this.#opts.tlsSocketPath) rmSync(this.#opts.tlsSocketPath, { force: true });
     if (this.#opts.socketPath) rmSync(this.#opts.socketPath, { force: true });
   }
 }

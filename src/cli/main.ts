@@ -2,10 +2,76 @@
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../cluster/control-plane.js';
 import { selectControllers } from '../cluster/controllers.js';
+import { down, up } from '../cluster/up.js';
+
+const DEFAULT_CLUSTER = 'local';
+
+async function upCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      nodes: { type: 'string', default: '2' },
+      'data-dir': { type: 'string', default: './.svcnet' },
+      'proxy-mode': { type: 'string', default: 'nftables' },
+      port: { type: 'string', default: '6443' },
+      controllers: { type: 'string', default: '*' },
+    },
+    strict: true,
+  });
+  const print = (l: string) => process.stdout.write(l + '\n');
+  let cluster;
+  try {
+    cluster = await up({
+      dataDir: values['data-dir']!,
+      nodes: Number(values.nodes),
+      cluster: DEFAULT_CLUSTER,
+      port: Number(values.port),
+      proxyMode: values['proxy-mode']!,
+      controllers: values.controllers,
+      print,
+    });
+  } catch (err) {
+    process.stderr.write(`svcnet up: ${(err as Error).message}\n`);
+    return 1;
+  }
+  print(`Cluster ready in ${(cluster.readyMs / 1000).toFixed(1)} s: ${cluster.nodeNames.length} node(s), API server ${cluster.cp.url}`);
+  print('');
+  print(`  export KUBECONFIG=${cluster.cp.kubeconfigPath}`);
+  print('  kubectl get nodes');
+  print('');
+  print('Press Ctrl-C to stop and remove the cluster (or run `svcnet down`).');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  print('Stopping …');
+  await cluster.stop();
+  print('Stopped; every namespace and process svcnet made is gone.');
+  return 0;
+}
+
+async function downCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string', default: './.svcnet' } }, strict: true });
+  try {
+    await down(values['data-dir']!, DEFAULT_CLUSTER, (l) => process.stdout.write(l + '\n'));
+    return 0;
+  } catch (err) {
+    process.stderr.write(`svcnet down: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
 
 const USAGE = `svcnet — Kubernetes Service networking that really moves packets
 
 Usage:
+  svcnet up [--nodes N] [--data-dir DIR] [--proxy-mode nftables|iptables|userspace] [--port PORT]
+      Start a whole cluster on this machine in the foreground (needs root): the API server and
+      controllers, N nodes as network namespaces with their agents, Pods as processes.
+      Ctrl-C (or \`svcnet down\`) removes every namespace and process it made.
+
+  svcnet down [--data-dir DIR]
+      Stop a running \`svcnet up\`, or clean up after one that was killed.
+
   svcnet apiserver [--data-dir DIR] [--port PORT] [--bind-address IP] [--storage URL]
       Run the Kubernetes-compatible API server in the foreground.
       The admin kubeconfig is written to DIR/kubeconfig (DIR defaults to ./.svcnet).
@@ -22,6 +88,10 @@ Usage:
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case 'up':
+      return upCommand(rest);
+    case 'down':
+      return downCommand(rest);
     case 'apiserver':
       return apiserver(rest);
     case 'version':

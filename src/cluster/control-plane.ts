@@ -44,6 +44,7 @@ export interface ControlPlane {
   readonly storage: Storage;
   readonly kubeconfigPath: string;
   readonly socketPath: string;
+  readonly tlsSocketPath: string;
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -53,7 +54,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = opts.logger ?? createLogger({ component: 'apiserver' });
   const storage = await openStorage(opts.storage ?? `sqlite://${join(dataDir, 'state.db')}`);
-  const pki = await ensurePKI(dataDir);
+  const advertise = opts.advertiseAddress ?? DEFAULT_ADVERTISE_ADDRESS;
+  // The serving certificate also covers the address Pods reach the API server at.
+  const pki = await ensurePKI(dataDir, { hosts: [advertise] });
   const host = opts.bindAddress ?? '127.0.0.1';
   const alloc = await openServiceAllocators(storage, {
     serviceClusterIPRange: opts.serviceClusterIPRange,
@@ -71,6 +74,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     host,
     port: opts.port ?? 6443,
     socketPath,
+    tlsSocketPath: join(dataDir, 'apiserver-tls.sock'),
   });
   await server.start();
   await registry.bootstrap({ now: new Date(), dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] }, fieldManager: 'kube-apiserver', warnings: [] });
@@ -88,7 +92,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   repair.start();
   await reconcileKubernetesService(registry, {
     clusterIP: alloc.kubernetesServiceIP,
-    advertiseAddress: opts.advertiseAddress ?? DEFAULT_ADVERTISE_ADDRESS,
+    advertiseAddress: advertise,
     port: server.port,
   });
   const compactor = startCompactor(storage, logger);
@@ -106,6 +110,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     storage,
     kubeconfigPath,
     socketPath,
+    tlsSocketPath: join(dataDir, 'apiserver-tls.sock'),
     url,
     async stop() {
       compactor.stop();

@@ -21,12 +21,35 @@ function fullName(t: Type): string {
   return t.fullName.replace(/^\./, '');
 }
 
+type FieldLike = Type['fields'][string];
+
+const isInline = (f: FieldLike) => (f.options as { jsonInline?: boolean } | undefined)?.jsonInline === true;
+
+/**
+ * The field a JSON key names: a field of the type itself (inline embeddings excluded, their name
+ * is not a JSON key), or a field of an embedded struct marked json:",inline" (Probe → ProbeHandler's
+ * httpGet/exec/tcpSocket, ConfigMapKeySelector → LocalObjectReference's name, …).
+ */
+function lookupField(t: Type, key: string): FieldLike | undefined {
+  const direct = t.fields[key];
+  if (direct && !isInline(direct)) return direct;
+  for (const f of Object.values(t.fields)) {
+    if (!isInline(f)) continue;
+    const rt = f.resolve().resolvedType;
+    if (rt && 'fields' in rt) {
+      const found = lookupField(rt as Type, key);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function walk(t: Type, value: unknown, path: string, out: string[], prune = false): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   if (OPAQUE.has(fullName(t))) return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const here = path ? `${path}.${k}` : k;
-    const f = t.fields[k];
+    const f = lookupField(t, k);
     if (!f) {
       out.push(here);
       if (prune) delete (value as Record<string, unknown>)[k];

@@ -68,10 +68,21 @@ export async function handleExecUpgrade(u: UpgradeRequest, deps: ExecDeps): Prom
   try {
     nodeWs = await nodeWebSocket(deps.kubeletSocket(node), path, NODE_PROTOCOL);
   } catch (err) {
-    // Like kube-apiserver's upgrade-aware proxy, a refused upgrade reaches the client as the
-    // kubelet wrote it; kubectl prints `error: unable to upgrade connection: <body>`.
-    if (err instanceof NodeResponseError) return writeRaw(socket, err.status, 'text/plain; charset=utf-8', err.body);
-    throw err;
+    if (!(err instanceof NodeResponseError)) throw err;
+    if (isWebSocket) {
+      // kube-apiserver's StreamTranslator accepts the WebSocket first and reports the kubelet's
+      // refusal as a Status on the error channel: kubectl prints
+      // `error: Internal error occurred: unable to upgrade connection: <body>`.
+      const status = apiErrors.internal(`unable to upgrade connection: ${err.body}`).toStatus();
+      deps.wss.handleUpgrade(req as IncomingMessage, socket, u.head, (client) => {
+        client.send(Buffer.concat([Buffer.from([Channel.Error]), Buffer.from(JSON.stringify(status))]));
+        client.close(1000);
+      });
+      return;
+    }
+    // SPDY goes through the upgrade-aware proxy: the client gets the kubelet's answer as is and
+    // prints `error: unable to upgrade connection: <body>`.
+    return writeRaw(socket, err.status, 'text/plain; charset=utf-8', err.body);
   }
   if (isWebSocket) {
     deps.wss.handleUpgrade(req as IncomingMessage, socket, u.head, (client) => relayFrames(client, nodeWs));

@@ -14,7 +14,7 @@ import type { ApiServer } from '../server.js';
 import { handleExecUpgrade, WS_EXEC_PROTOCOLS } from './exec-upgrade.js';
 import { kubeletSocketIn, type KubeletSocketResolver } from './node-connection.js';
 import { servePodLogs } from './pod-logs.js';
-import { handlePortForwardUpgrade, TUNNELED_PORT_FORWARD_PROTOCOL } from './port-forward-upgrade.js';
+import { handlePortForwardUpgrade, SPDY_TUNNEL_TOKEN, TUNNELED_PORT_FORWARD_PROTOCOL } from './port-forward-upgrade.js';
 import { serveProxy } from './proxy.js';
 import { attachNotSupported, runUpgrade, upgradeTarget } from './upgrade.js';
 
@@ -67,7 +67,11 @@ export function registerStreamingSubresources(server: ApiServer, registry: Regis
 
   // Echo the protocol the handler negotiated (the first offered one we speak).
   const known = new Set<string>([...WS_EXEC_PROTOCOLS, TUNNELED_PORT_FORWARD_PROTOCOL]);
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => [...p].find((x) => known.has(x)) ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (p) => (p.has(SPDY_TUNNEL_TOKEN) ? TUNNELED_PORT_FORWARD_PROTOCOL : ([...p].find((x) => known.has(x)) ?? false)),
+  });
   const deps = { registry, kubeletSocket, wss };
   const unexpected = (err: unknown) => opts.logger?.error('streaming upgrade failed', { err: String((err as Error)?.stack ?? err) });
   server.onUpgrade((req: RawRequest, socket: Socket, head: Buffer) => {

@@ -71,8 +71,10 @@ export function nodeWebSocket(socketPath: string, path: string, protocol: string
     });
     ws.once('unexpected-response', (_req, res) => {
       settled = true;
-      readText(res).then((body) => reject(new NodeResponseError(res.statusCode ?? 500, body)), reject);
-      ws.terminate();
+      // Read the body before tearing the connection down, or it is lost.
+      readText(res)
+        .then((body) => reject(new NodeResponseError(res.statusCode ?? 500, body)), reject)
+        .finally(() => ws.terminate());
     });
     ws.once('error', (err: NodeJS.ErrnoException) => {
       if (settled) return;

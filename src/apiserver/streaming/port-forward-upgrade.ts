@@ -18,6 +18,13 @@ export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 export const TUNNELED_PORT_FORWARD_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 export const TUNNEL_PROTOCOL = 'tcp.svcnet.io';
 
+/**
+ * `SPDY/3.1+portforward.k8s.io` is not an RFC 6455 token ('/' is a separator), and the ws
+ * library refuses the handshake over it. The request header is swapped for this token before
+ * the handshake; the server's handleProtocols answers with the real name, as client-go expects.
+ */
+export const SPDY_TUNNEL_TOKEN = 'svcnet-spdy-tunnel';
+
 interface PortForwardDeps {
   readonly registry: Registry;
   readonly kubeletSocket: KubeletSocketResolver;
@@ -40,6 +47,7 @@ export async function handlePortForwardUpgrade(u: UpgradeRequest, deps: PortForw
   const base = `/portForward/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}`;
   const open: TunnelOpener = (port) => nodeWebSocket(deps.kubeletSocket(node), `${base}?port=${port}`, TUNNEL_PROTOCOL);
   if (isWebSocket) {
+    req.headers['sec-websocket-protocol'] = SPDY_TUNNEL_TOKEN;
     deps.wss.handleUpgrade(req as IncomingMessage, socket, u.head, (ws) => {
       const io = createWebSocketStream(ws);
       io.on('error', () => ws.terminate());

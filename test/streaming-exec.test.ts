@@ -163,6 +163,19 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
       assert.match(r.stderr, /container nope is not valid for pod web|container nope not found in pod web/);
     });
 
+    it('a node without a running agent: error dialing backend', async () => {
+      await createPod(c.s, { name: 'orphan', node: 'node-2', containers: ['web'], phase: 'Running' });
+      const r = await c.s.kubectl.run(['exec', 'orphan', '--', 'true']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /error dialing backend: dial unix .*nodes\/node-2\/kubelet\.sock: connect: no such file or directory/);
+    });
+
+    it('attach says plainly that it is not supported', async () => {
+      const r = await c.s.kubectl.run(['attach', 'web'], { timeoutMs: 20_000 });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /attach is not supported by svcnet/);
+    });
+
     it('a completed Pod is refused by kubectl', async () => {
       await createPod(c.s, { name: 'done', node: 'node-1', containers: ['web'], phase: 'Succeeded' });
       const r = await c.s.kubectl.run(['exec', 'done', '--', 'true']);

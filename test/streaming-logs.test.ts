@@ -105,7 +105,7 @@ describe('kubectl logs and the proxy subresources', { skip: unsupported }, () =>
     assert.equal(r.status, 422);
     assert.equal(r.body.message, 'PodLogOptions "web" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0');
     r = await api.get('/api/v1/namespaces/default/pods/web/log?sinceSeconds=5&sinceTime=2024-01-01T00:00:00Z');
-    assert.equal(r.body.message, 'PodLogOptions "web" is invalid: <nil>: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified');
+    assert.equal(r.body.message, 'PodLogOptions "web" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified');
     // Not scheduled yet: no log location, an empty answer.
     await createPod(c.s, { name: 'unscheduled', containers: ['x'], phase: 'Pending' });
     r = await api.get('/api/v1/namespaces/default/pods/unscheduled/log');

@@ -10,6 +10,7 @@ import { ApiServerMetrics } from '../apiserver/metrics.js';
 import { Registry } from '../apiserver/registry/registry.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startCompactor } from './compactor.js';
+import { registerStreamingSubresources } from '../apiserver/streaming/index.js';
 import { ControllerManager } from './controller-manager.js';
 import { RestClient } from '../client/index.js';
 import type { Controller } from '../controllers/types.js';
@@ -77,6 +78,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     tlsSocketPath: join(dataDir, 'apiserver-tls.sock'),
   });
   await server.start();
+  // exec, attach-less logs, port-forward and the proxy subresources relay to the node agents.
+  registerStreamingSubresources(server, registry, { dataDir, logger });
   await registry.bootstrap({ now: new Date(), dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] }, fieldManager: 'kube-apiserver', warnings: [] });
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig');

@@ -3,7 +3,7 @@
 // node; each node runs its agent as its own process inside its namespace; a forwarder in the
 // underlay makes the API server reachable at the control-plane address for Pods.
 // `svcnet down` and the next `svcnet up` clean up whatever a killed `svcnet up` left.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,9 +124,12 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       const name = `node${i + 1}`;
       nodeNames.push(name);
       await network.addNode(name, i + 1);
-      const agent = network.spawnIn(
-        network.nodeNamespace(name),
-        [process.execPath, AGENT_MAIN, '--node', name, '--index', String(i + 1), '--cluster', opts.cluster, '--data-dir', dataDir, '--apiserver-socket', cp.socketPath],
+      // nsenter --net (not `ip netns exec`): the agent must stay in the host's mount namespace,
+      // so the Pod namespaces it creates with `ip netns add` are visible to everyone else
+      // (`ip netns exec` gives its child a private mount namespace and they would not be).
+      const agent = spawn(
+        'nsenter',
+        [`--net=/run/netns/${network.nodeNamespace(name)}`, '--', process.execPath, AGENT_MAIN, '--node', name, '--index', String(i + 1), '--cluster', opts.cluster, '--data-dir', dataDir, '--apiserver-socket', cp.socketPath],
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       children.push({ child: agent, role: `node-agent/${name}` });

@@ -173,7 +173,8 @@ export function rewriteLocation(location: string, prefix: string, backendHost: s
   if (location.startsWith('/')) return prefix + location;
   try {
     const u = new URL(location);
-    if (u.host === backendHost) return prefix + u.pathname + u.search + u.hash;
+    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    if (`${u.hostname}:${port}` === backendHost) return prefix + u.pathname + u.search + u.hash;
   } catch {
     // Not a URL: leave it.
   }

@@ -8,6 +8,7 @@ import { RestClient } from '../../client/index.js';
 import { createLogger } from '../../util/logger.js';
 import { AttachedNodeNetwork } from '../runtime/pod-network.js';
 import { NodeAgent } from './agent.js';
+import { closeNodeStreaming, registerNodeStreamingHandlers } from '../streaming/index.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,11 +50,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await agent.stop().catch((err: Error) => logger.error('stop failed', { err: err.message }));
+    closeNodeStreaming();
     client.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  // exec and port-forward are served on the agent's kubelet socket, next to containerLogs.
+  registerNodeStreamingHandlers();
   await agent.start();
 }
 

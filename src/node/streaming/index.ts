@@ -10,3 +10,4 @@ export type { CriLogEntry } from './cri-log.js';
 export { NetnsDialer, DialError } from './netns-dialer.js';
 export { TUNNEL_PROTOCOL } from './port-forward.js';
 export { enterArgv } from './exec.js';
+export { registerNodeStreamingHandlers, closeNodeStreaming, streamingRuntimeOf } from './agent-handlers.js';

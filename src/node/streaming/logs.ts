@@ -64,6 +64,10 @@ export async function serveContainerLogs(
   let target: LogTarget;
   try {
     query = parseContainerLogQuery(url.searchParams, new Date());
+    if (!runtime.containerLog) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+      return;
+    }
     target = await runtime.containerLog(namespace, pod, container, query.previous);
   } catch (err) {
     const code = err instanceof ContainerStateError ? 400 : 500;
@@ -130,7 +134,7 @@ export async function streamLogFile(
   };
   try {
     const first = await readNew();
-    if (q.tailLines !== 0 || q.tailLines === undefined) emitLines(first.slice(tailStart(first, q.tailLines)));
+    if (q.tailLines !== 0) emitLines(first.slice(tailStart(first, q.tailLines)));
     if (!q.follow || fmt.exhausted) return;
     for (;;) {
       if (cancelled() || fmt.exhausted) return;

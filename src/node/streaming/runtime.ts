@@ -44,7 +44,8 @@ export interface StreamingRuntime {
   podSandbox(namespace: string, pod: string): Promise<PodSandbox | undefined>;
   /**
    * The log of the container's current (or previous) instance. Throws ContainerStateError for
-   * the kubelet's state errors (see `containerLogStatusError`).
+   * the kubelet's state errors (see `containerLogInstance`). Optional: the node agent serves
+   * /containerLogs itself.
    */
-  containerLog(namespace: string, pod: string, container: string, previous: boolean): Promise<LogTarget>;
+  containerLog?(namespace: string, pod: string, container: string, previous: boolean): Promise<LogTarget>;
 }

@@ -1,0 +1,162 @@
+// `svcnet up` end to end, as a user runs it: a 2-node cluster of network namespaces comes up,
+// kubectl sees both nodes Ready, Pods run on both nodes and reach each other by Pod IP, Service
+// environment variables are the kubelet's, and `svcnet down` / kill -9 leave nothing behind.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kubectl, kubectlBinary } from './helpers/kubectl.js';
+
+const BIN = new URL('../../bin/svcnet.js', import.meta.url).pathname;
+const isRoot = process.getuid?.() === 0;
+const skip = !isRoot ? 'svcnet up needs root' : !kubectlBinary() ? 'kubectl is not installed' : false;
+
+function namespaces(): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith('svcnet-local-'));
+}
+
+function startUp(dataDir: string): Promise<{ child: ChildProcess; out: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'up', '--nodes', '2', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Cluster ready in')) resolve({ child, out: () => out });
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`svcnet up exited ${code}: ${out}\n${err.slice(-2000)}`)));
+  });
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('svcnet up', { skip }, () => {
+  let dataDir: string;
+  let up: { child: ChildProcess; out: () => string } | undefined;
+  let k: Kubectl;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'svcnet-up-'));
+    up = await startUp(dataDir);
+    k = new Kubectl(join(dataDir, 'kubeconfig'));
+  });
+  after(async () => {
+    k?.cleanup();
+    if (up?.child.exitCode === null) up.child.kill('SIGKILL');
+    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore' });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints what to type and brings both nodes Ready', async () => {
+    assert.match(up!.out(), /export KUBECONFIG=.*\/kubeconfig\n {2}kubectl get nodes\n/);
+    const nodes = await k.ok(['get', 'nodes']);
+    assert.match(nodes, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nnode1\s+Ready\s+<none>\s+\S+\s+v1\.32\.4-svcnet\nnode2\s+Ready\s+<none>\s+\S+\s+v1\.32\.4-svcnet\n$/);
+  });
+
+  it('runs Pods on both nodes that reach each other by Pod IP', async () => {
+    for (const n of ['node1', 'node2']) {
+      await k.ok([
+        'run', `echo-${n}`, '--image=registry.k8s.io/e2e-test-images/agnhost:2.47',
+        `--overrides={"apiVersion":"v1","spec":{"nodeName":"${n}"}}`, '--', 'netexec', '--http-port=8080',
+      ]);
+    }
+    const ips = await until('both Pods running', async () => {
+      const out = await k.ok(['get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.phase} {.status.podIP} {.metadata.uid}{"\\n"}{end}']);
+      const rows = out.trim().split('\n').map((l) => l.split(' '));
+      return rows.length === 2 && rows.every((r) => r[2] === 'Running' && r[3]) ? rows : undefined;
+    });
+    const onNode2 = ips.find((r) => r[1] === 'node2')![3]!;
+    const onNode1 = ips.find((r) => r[1] === 'node1')!;
+    // From inside the Pod on node1 (its network namespace is named by its UID), as `kubectl exec`
+    // would run curl there.
+    const ns = `svcnet-local-pod-${onNode1[4]}`;
+    assert.ok(namespaces().includes(ns), `${ns} exists`);
+    const answer = execFileSync('ip', ['netns', 'exec', ns, 'curl', '-s', '-m', '5', `http://${onNode2}:8080/hostname`], { encoding: 'utf8' });
+    assert.equal(answer, 'echo-node2');
+    // And the way a user does it: kubectl exec into the Pod on node1, curl the one on node2.
+    const viaExec = await k.ok(['exec', 'echo-node1', '--', 'curl', '-s', '-m', '5', `http://${onNode2}:8080/clientip`]);
+    assert.match(viaExec, new RegExp(`^${onNode1[3]!.replace(/\./g, '\\.')}:\\d+$`), 'the server sees the client Pod IP');
+    assert.equal(await k.ok(['exec', 'echo-node1', '--', 'hostname']), 'echo-node1\n');
+  });
+
+  it('port-forwards from the host to an nginx Pod', async () => {
+    await k.ok(['run', 'web', '--image=nginx']);
+    await until('nginx running', async () =>
+      (await k.ok(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase}'])) === 'Running' ? true : undefined,
+    );
+    const pf = k.spawn(['port-forward', 'pod/web', '18089:80']);
+    try {
+      const page = await until('the forwarded page', async () => {
+        const r = await fetch('http://127.0.0.1:18089/');
+        return r.ok ? r.text() : undefined;
+      });
+      assert.match(page, /<title>Welcome to nginx!<\/title>/);
+    } finally {
+      pf.kill('SIGTERM');
+    }
+  });
+
+  it('sets the kubelet Service environment variables', async () => {
+    await k.ok(['create', 'service', 'clusterip', 'my-svc', '--tcp=8080:80']);
+    const ip = await k.ok(['get', 'svc', 'my-svc', '-o', 'jsonpath={.spec.clusterIP}']);
+    await k.ok(['run', 'envdump', '--image=busybox', '--restart=Never', '--command', '--', 'sh', '-c', 'env | sort; sleep 3600']);
+    const env = await until('env in the logs', async () => {
+      const r = await k.run(['logs', 'envdump']);
+      return r.code === 0 && r.stdout.includes('KUBERNETES_SERVICE_HOST') ? r.stdout : undefined;
+    });
+    const expected = [
+      `MY_SVC_PORT=tcp://${ip}:8080`,
+      `MY_SVC_PORT_8080_TCP=tcp://${ip}:8080`,
+      `MY_SVC_PORT_8080_TCP_ADDR=${ip}`,
+      'MY_SVC_PORT_8080_TCP_PORT=8080',
+      'MY_SVC_PORT_8080_TCP_PROTO=tcp',
+      `MY_SVC_SERVICE_HOST=${ip}`,
+      'MY_SVC_SERVICE_PORT=8080',
+      'MY_SVC_SERVICE_PORT_8080_80=8080',
+      'KUBERNETES_PORT=tcp://10.96.0.1:443',
+      'KUBERNETES_PORT_443_TCP=tcp://10.96.0.1:443',
+      'KUBERNETES_PORT_443_TCP_ADDR=10.96.0.1',
+      'KUBERNETES_PORT_443_TCP_PORT=443',
+      'KUBERNETES_PORT_443_TCP_PROTO=tcp',
+      'KUBERNETES_SERVICE_HOST=10.96.0.1',
+      'KUBERNETES_SERVICE_PORT=443',
+      'KUBERNETES_SERVICE_PORT_HTTPS=443',
+    ];
+    for (const line of expected) assert.ok(env.split('\n').includes(line), `missing ${line} in\n${env}`);
+    // Services created after the Pod started are not in its environment.
+    assert.ok(!env.includes('ECHO_'), 'no variables for Services that did not exist');
+  });
+
+  it('leaves nothing behind after svcnet down, and comes back after kill -9', async () => {
+    up!.child.kill('SIGKILL');
+    await new Promise((r) => up!.child.once('exit', r));
+    assert.ok(namespaces().length > 0, 'a killed svcnet up leaves its namespaces');
+    up = await startUp(dataDir);
+    assert.match(await k.ok(['get', 'nodes']), /node1\s+Ready/);
+    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore' });
+    await new Promise((r) => (up!.child.exitCode !== null ? r(undefined) : up!.child.once('exit', r)));
+    assert.deepEqual(namespaces(), []);
+    let leftover = '';
+    try {
+      leftover = execFileSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).trim();
+    } catch {
+      // pgrep exits 1 when nothing matches
+    }
+    assert.equal(leftover, '', 'no process of this cluster is left');
+    const etcNetns = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith('svcnet-local-')) : [];
+    assert.deepEqual(etcNetns, [], 'no per-Pod /etc/netns files are left');
+  });
+});

@@ -84,7 +84,10 @@ describe('svcnet up', { skip }, () => {
     // would run curl there.
     const ns = `svcnet-local-pod-${onNode1[4]}`;
     assert.ok(namespaces().includes(ns), `${ns} exists`);
-    const answer = execFileSync('ip', ['netns', 'exec', ns, 'curl', '-s', '-m', '5', `http://${onNode2}:8080/hostname`], { encoding: 'utf8' });
+    // Running means the process started; netexec may need a moment before it listens.
+    const answer = await until('an answer from the Pod on node2', async () =>
+      execFileSync('ip', ['netns', 'exec', ns, 'curl', '-s', '-m', '5', `http://${onNode2}:8080/hostname`], { encoding: 'utf8' }),
+    );
     assert.equal(answer, 'echo-node2');
     // And the way a user does it: kubectl exec into the Pod on node1, curl the one on node2.
     const viaExec = await k.ok(['exec', 'echo-node1', '--', 'curl', '-s', '-m', '5', `http://${onNode2}:8080/clientip`]);
@@ -107,6 +110,44 @@ describe('svcnet up', { skip }, () => {
     } finally {
       pf.kill('SIGTERM');
     }
+  });
+
+  it('keeps a Pod whose readiness probe fails out of ready endpoints', async () => {
+    const manifest = `apiVersion: v1
+kind: Service
+metadata:
+  name: probed
+spec:
+  selector:
+    app: probed
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probed
+  labels:
+    app: probed
+spec:
+  containers:
+  - name: c
+    image: registry.k8s.io/e2e-test-images/agnhost:2.47
+    args: ["netexec", "--http-port=8080"]
+    readinessProbe:
+      httpGet:
+        port: 9999
+      periodSeconds: 1
+`;
+    await k.ok(['apply', '-f', k.writeManifest('probed.yaml', manifest)]);
+    const slice = await until('the endpoint published as not ready', async () => {
+      const out = await k.ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=probed', '-o', 'jsonpath={.items[0].endpoints[0].conditions.ready} {.items[0].endpoints[0].addresses[0]}']);
+      return /^false \d+\.\d+\.\d+\.\d+$/.test(out) ? out : undefined;
+    });
+    assert.match(slice, /^false /);
+    assert.match(await k.ok(['get', 'pod', 'probed']), /\nprobed\s+0\/1\s+Running\s+0\s+/);
+    assert.match(await k.ok(['describe', 'svc', 'probed']), /\nEndpoints:\s+\n/);
   });
 
   it('sets the kubelet Service environment variables', async () => {

@@ -4,10 +4,10 @@
 // underlay makes the API server reachable at the control-plane address for Pods.
 // `svcnet down` and the next `svcnet up` clean up whatever a killed `svcnet up` left.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClusterNetwork, checkNetnsSupport } from '../node/netns/index.js';
+import { ClusterNetwork, belongsToCluster, checkNetnsSupport } from '../node/netns/index.js';
 import { RestClient } from '../client/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
@@ -58,10 +58,21 @@ export async function cleanupPrevious(dataDir: string, cluster: string, logger: 
     }
   }
   removed.push(...(await ClusterNetwork.cleanupStale(state?.cluster ?? cluster)));
+  removeEtcNetns(state?.cluster ?? cluster);
   clearUpState(dataDir);
   if (removed.length) logger.info('removed leftovers of a previous run', { namespaces: removed.length });
   return removed;
 }
+
+/** Per-Pod resolv.conf/hosts live in /etc/netns/<namespace>/ (ip netns exec mounts them). */
+function removeEtcNetns(cluster: string): void {
+  if (!existsSync(ETC_NETNS)) return;
+  for (const name of readdirSync(ETC_NETNS)) {
+    if (belongsToCluster(cluster, name)) rmSync(join(ETC_NETNS, name), { recursive: true, force: true });
+  }
+}
+
+const ETC_NETNS = '/etc/netns';
 
 function waitForExitOrTimeout(child: ChildProcess, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -110,6 +121,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     for (const c of children) c.child.kill('SIGTERM');
     await Promise.all(children.map((c) => waitForExitOrTimeout(c.child, 10_000)));
     await network?.destroy().catch((err: Error) => logger.warn('network teardown failed', { err: err.message }));
+    removeEtcNetns(opts.cluster);
     await cp.stop();
     clearUpState(dataDir);
   };

@@ -10,6 +10,7 @@
 //   --concurrency N          client requests in flight (default 64)
 //   --controllers LIST       passed to svcnet apiserver; "" gives the API-only baseline
 //   --out FILE               JSON results (default bench/results/controllers.json)
+//   --server-cpu-prof DIR    also write a V8 CPU profile of the API server (see profile-summary.ts)
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
@@ -40,9 +41,9 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(controllers: string): Promise<Server> {
+async function startServer(controllers: string, nodeArgs: readonly string[]): Promise<Server> {
   const dataDir = tempDir('controllers');
-  const args = [join(REPO_ROOT, 'bin', 'svcnet.js'), 'apiserver', '--data-dir', dataDir, '--port', '0', '--controllers', controllers];
+  const args = [...nodeArgs, join(REPO_ROOT, 'bin', 'svcnet.js'), 'apiserver', '--data-dir', dataDir, '--port', '0', '--controllers', controllers];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir });
   trackChild(child);
   let stderr = '';
@@ -108,8 +109,8 @@ async function expectStatus(p: Promise<{ status: number; body: Buffer }>, want: 
   if (r.status !== want) throw new Error(`${what}: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
 }
 
-async function oneRun(run: number, shape: Shape, concurrency: number, controllers: string, timeoutMs: number) {
-  const server = await startServer(controllers);
+async function oneRun(run: number, shape: Shape, concurrency: number, controllers: string, timeoutMs: number, nodeArgs: readonly string[]) {
+  const server = await startServer(controllers, nodeArgs);
   log(`run ${run}: svcnet apiserver pid ${server.pid} at ${server.url} (--controllers ${JSON.stringify(controllers)})`);
   const creds = adminCredentials(server.dataDir);
   const client = await H2Client.connect(server.url, creds);
@@ -207,15 +208,17 @@ async function main(): Promise<number> {
       controllers: { type: 'string', default: 'endpointslice,endpoint' },
       timeout: { type: 'string', default: '300' },
       out: { type: 'string' },
+      'server-cpu-prof': { type: 'string' },
     },
     strict: true,
   });
   if (!LAYOUTS.includes(values.layout as Layout)) throw new Error(`--layout: one of ${LAYOUTS.join(', ')}`);
   const shape: Shape = { services: Number(values.services), podsPerService: Number(values['pods-per-service']), nodes: 2, layout: values.layout as Layout };
   const loadBefore = loadavg()[0]!;
+  const nodeArgs = values['server-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['server-cpu-prof'])] : [];
   const runs = [];
   for (let r = 1; r <= Number(values.runs); r++) {
-    const res = await oneRun(r, shape, Number(values.concurrency), values.controllers!, Number(values.timeout) * 1000);
+    const res = await oneRun(r, shape, Number(values.concurrency), values.controllers!, Number(values.timeout) * 1000, nodeArgs);
     log(`run ${r}: ${JSON.stringify(res)}`);
     runs.push(res);
   }

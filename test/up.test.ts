@@ -27,7 +27,7 @@ function startUp(dataDir: string): Promise<{ child: ChildProcess; out: () => str
     let err = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('Cluster ready in')) resolve({ child, out: () => out });
+      if (out.includes('Press Ctrl-C')) resolve({ child, out: () => out });
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => reject(new Error(`svcnet up exited ${code}: ${out}\n${err.slice(-2000)}`)));

@@ -224,7 +224,7 @@ async function main(): Promise<number> {
   }
   const report = {
     machine: describeMachine(loadBefore),
-    command: `node dist/bench/controllers.js${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    command: `node dist/bench/controllers.js${process.argv.length > 2 ? ` ${process.argv.slice(2).map((x) => (x === '' || /\s/.test(x) ? JSON.stringify(x) : x)).join(' ')}` : ''}`,
     shape,
     concurrency: Number(values.concurrency),
     controllers: values.controllers,

@@ -52,6 +52,23 @@ function authenticate(socket: TLSSocket): UserInfo | undefined {
   return user ?? undefined;
 }
 
+/** The `verb` label as kube-apiserver's metrics use it (CleanVerb): HTTP-style for writes. */
+function metricsVerb(verb: string, contentType: string): string {
+  switch (verb) {
+    case 'create':
+      return 'POST';
+    case 'update':
+      return 'PUT';
+    case 'patch':
+      return contentType.startsWith('application/apply-patch') ? 'APPLY' : 'PATCH';
+    case 'delete':
+    case 'deletecollection':
+      return 'DELETE';
+    default:
+      return verb.toUpperCase();
+  }
+}
+
 const PUBLIC_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
 const SOCKET_USER: UserInfo = { name: 'system:svcnet-local', groups: ['system:masters', 'system:authenticated'] };
 const LONG_RUNNING = new Set(['watch', 'exec', 'log', 'portforward', 'proxy', 'attach']);
@@ -179,7 +196,7 @@ export class ApiServer {
       }
       if (info.isResourceRequest) {
         req.labels = {
-          verb: info.verb.toUpperCase() === 'WATCH' ? 'WATCH' : info.verb.toUpperCase(),
+          verb: metricsVerb(info.verb, header(req, 'content-type')),
           group: info.group,
           version: info.version,
           resource: info.resource,

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kubectl, kubectlBinary } from './helpers/kubectl.js';
@@ -181,15 +181,31 @@ spec:
     assert.ok(!env.includes('ECHO_'), 'no variables for Services that did not exist');
   });
 
+  /** The container processes of every Pod (the runtime reports containerID svcnet://<pid>). */
+  const containerPids = async (): Promise<number[]> => {
+    const out = await k.ok(['get', 'pods', '-A', '-o', 'jsonpath={range .items[*]}{range .status.containerStatuses[*]}{.containerID}{"\\n"}{end}{end}']);
+    return out.split('\n').map((l) => /^svcnet:\/\/(\d+)$/.exec(l.trim())?.[1]).filter((x): x is string => !!x).map(Number);
+  };
+  const alive = (pids: number[]) => pids.filter((pid) => existsSync(`/proc/${pid}/stat`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+
   it('leaves nothing behind after svcnet down, and comes back after kill -9', async () => {
+    const beforeKill = await containerPids();
+    assert.ok(beforeKill.length > 0, 'Pods are running processes');
     up!.child.kill('SIGKILL');
     await new Promise((r) => up!.child.once('exit', r));
     assert.ok(namespaces().length > 0, 'a killed svcnet up leaves its namespaces');
     up = await startUp(dataDir);
+    assert.deepEqual(alive(beforeKill), [], 'the next svcnet up stops the Pods a killed one left running');
     assert.match(await k.ok(['get', 'nodes']), /node1\s+Ready/);
+    const beforeDown = await until('Pods running again', async () => {
+      // New processes, not the stale containerIDs of the killed cluster.
+      const pids = (await containerPids()).filter((pid) => !beforeKill.includes(pid));
+      return pids.length > 0 && alive(pids).length === pids.length ? pids : undefined;
+    });
     execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore' });
     await new Promise((r) => (up!.child.exitCode !== null ? r(undefined) : up!.child.once('exit', r)));
     assert.deepEqual(namespaces(), []);
+    assert.deepEqual(alive(beforeDown), [], 'no Pod process is left');
     let leftover = '';
     try {
       leftover = execFileSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).trim();

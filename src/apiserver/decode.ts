@@ -30,11 +30,15 @@ export function decodeObject(
   contentType: string,
   def: ResourceDef,
   expect: { group: string; version: string; kind: string } = def,
+  /** The JSON body already parsed (by the field-validation pass), so it is not parsed twice. */
+  parsedJSON?: unknown,
 ): KubeObject {
   const what = `${expect.kind} in version ${JSON.stringify(expect.version)} cannot be handled as a ${expect.kind}`;
   const type = mediaType(contentType);
   let obj: unknown;
-  if (type === PROTOBUF_CONTENT_TYPE) {
+  if (parsedJSON !== undefined && (type === 'application/json' || type === '')) {
+    obj = parsedJSON;
+  } else if (type === PROTOBUF_CONTENT_TYPE) {
     const decoded = decodeKubernetesProtobuf(body);
     obj = { ...decoded.object, apiVersion: decoded.apiVersion, kind: decoded.kind };
   } else if (type === 'application/yaml') {

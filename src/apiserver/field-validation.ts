@@ -76,22 +76,27 @@ function report(call: ResourceCall, problems: string[]): void {
   );
 }
 
-/** Checks a create/update body before decoding. */
-export function checkUnknownFields(call: ResourceCall, body: Buffer, contentType: string): void {
+/**
+ * Checks a create/update body before decoding. Returns the parsed JSON body (for the decoder
+ * to reuse), or undefined when the body is not JSON or does not parse.
+ */
+export function checkUnknownFields(call: ResourceCall, body: Buffer, contentType: string): unknown {
   const type = mediaType(contentType);
-  if (type !== 'application/json' && type !== '') return;
+  if (type !== 'application/json' && type !== '') return undefined;
   fieldValidationOf(call.req.query);
+  const text = body.toString('utf8');
   let obj: unknown;
   try {
-    obj = JSON.parse(body.toString('utf8'));
+    obj = JSON.parse(text);
   } catch {
-    return; // the decoder reports syntax errors with the upstream text
+    return undefined; // the decoder reports syntax errors with the upstream text
   }
   const problems = [
-    ...duplicateFields(body.toString('utf8')).map((f) => `duplicate field ${JSON.stringify(f)}`),
+    ...duplicateFields(text).map((f) => `duplicate field ${JSON.stringify(f)}`),
     ...unknownFields(call.store.def, obj).map((f) => `unknown field ${JSON.stringify(f)}`),
   ];
   report(call, problems);
+  return obj;
 }
 
 export function checkUnknownFieldsInObject(call: ResourceCall, obj: KubeObject): void {

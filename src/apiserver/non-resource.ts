@@ -1,5 +1,5 @@
 // Non-resource paths: /version, health, /metrics, discovery and OpenAPI.
-import { apiErrors } from '../api/errors.js';
+import { apiErrors, StatusError } from '../api/errors.js';
 import { header, writeJSON, writeText, type ApiRequest } from './http.js';
 import {
   aggregatedContentType,
@@ -33,7 +33,7 @@ export const SERVER_VERSION = {
 export async function routeNonResource(req: ApiRequest, opts: ApiServerOptions, port: number): Promise<void> {
   const path = req.url.pathname.replace(/\/+$/, '') || '/';
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    throw new (await import('../api/errors.js')).StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }
   if (path === '/version') return writeJSON(req, 200, SERVER_VERSION);
   for (const ep of ['/healthz', '/livez', '/readyz'] as const) {

@@ -123,15 +123,7 @@ export class ApiServer {
       });
     }
     if (o.tls) {
-      const https = createSecureServer(
-        { key: o.tls.key, cert: o.tls.cert, ca: o.tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
-        (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
-      );
-      https.on('secureConnection', (s: Socket) => this.#track(s));
-      https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
-        const user = authenticate(socket as TLSSocket);
-        this.#upgrade(req, socket, head, user);
-      });
+      const https = this.#createHttps(o.tls);
       this.#https = https;
       await new Promise<void>((resolve, reject) => {
         https.once('error', reject);

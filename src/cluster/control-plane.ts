@@ -16,6 +16,7 @@ import { RestClient } from '../client/index.js';
 import type { Controller } from '../controllers/types.js';
 import { openServiceAllocators } from '../apiserver/registry/service/allocators.js';
 import { ServiceRepair } from '../apiserver/bootstrap/repair.js';
+import { systemContext } from '../apiserver/bootstrap/events.js';
 import { ClusterIPIndex } from '../apiserver/registry/service/cluster-ip-index.js';
 import { reconcileKubernetesService } from '../apiserver/bootstrap/kubernetes-service.js';
 
@@ -80,7 +81,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await server.start();
   // exec, attach-less logs, port-forward and the proxy subresources relay to the node agents.
   registerStreamingSubresources(server, registry, { dataDir, logger });
-  await registry.bootstrap({ now: new Date(), dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] }, fieldManager: 'kube-apiserver', warnings: [] });
+  await registry.bootstrap(systemContext());
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, {

@@ -1,6 +1,7 @@
 // POST pods/{name}/binding: what the scheduler calls. Sets spec.nodeName once, and marks the
 // PodScheduled condition, as pkg/registry/core/pod/storage BindingREST.assignPod does.
 import { apiErrors } from '../../api/errors.js';
+import { fieldErr } from '../../api/field-errors.js';
 import { formatTime } from '../../api/meta.js';
 import { decodeObject } from '../decode.js';
 import { header, readBody, writeJSON } from '../http.js';
@@ -22,7 +23,7 @@ export async function handleBinding(call: ResourceCall): Promise<void> {
   const target = binding.target?.name;
   if (!target || (binding.target?.kind && binding.target.kind !== 'Node')) {
     throw apiErrors.invalid('', 'Binding', podName, [
-      (await import('../../api/field-errors.js')).fieldErr.notSupported('target.kind', binding.target?.kind ?? '', ['Node']),
+      fieldErr.notSupported('target.kind', binding.target?.kind ?? '', ['Node']),
     ]);
   }
   await call.store.guaranteedUpdate(call.info.namespace, podName, ctx, (pod) => {

@@ -5,6 +5,7 @@ import { decodeObject } from '../decode.js';
 import { checkUnknownFields } from '../field-validation.js';
 import { header, readBody, writeJSON } from '../http.js';
 import { recordManagedFields } from '../registry/managed-fields.js';
+import { buildPredicate } from '../registry/predicate.js';
 import type { DeleteOptions } from '../registry/store.js';
 import { requestContext, respondObject, type ResourceCall } from './context.js';
 
@@ -12,8 +13,8 @@ export async function handleCreate(call: ResourceCall): Promise<void> {
   const ctx = requestContext(call);
   const body = await readBody(call.req);
   const contentType = header(call.req, 'content-type');
-  checkUnknownFields(call, body, contentType);
-  const obj = decodeObject(body, contentType, call.store.def);
+  const parsed = checkUnknownFields(call, body, contentType);
+  const obj = decodeObject(body, contentType, call.store.def, call.store.def, parsed);
   recordManagedFields(call.store.def, undefined, obj, ctx, '');
   const created = await call.store.create(call.info.namespace, obj, ctx);
   respondObject(call, 201, created);
@@ -23,8 +24,8 @@ export async function handleUpdate(call: ResourceCall): Promise<void> {
   const ctx = requestContext(call);
   const body = await readBody(call.req);
   const contentType = header(call.req, 'content-type');
-  checkUnknownFields(call, body, contentType);
-  const obj = decodeObject(body, contentType, call.store.def);
+  const parsed = checkUnknownFields(call, body, contentType);
+  const obj = decodeObject(body, contentType, call.store.def, call.store.def, parsed);
   const sub = call.info.subresource;
   const { object, created } = await call.store.guaranteedUpdate(
     call.info.namespace,
@@ -83,7 +84,6 @@ function successStatus(call: ResourceCall, obj: KubeObject) {
 export async function handleDeleteCollection(call: ResourceCall): Promise<void> {
   const opts = await deleteOptions(call);
   const ctx = requestContext(call);
-  const { buildPredicate } = await import('../registry/predicate.js');
   const predicate = buildPredicate(call.store.def, call.req.query);
   const list = await call.store.list(call.info.namespace, { predicate });
   const items: KubeObject[] = [];

@@ -78,11 +78,10 @@ function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
           };
     case '/Pod':
       return {
-        prepareForCreate(obj, ctx: RequestContext) {
+        prepareForCreate(obj) {
           admitPodServiceAccount(obj);
           admitPodDefaultTolerations(obj);
           obj.status = { phase: 'Pending', qosClass: computePodQOSClass(obj) };
-          void ctx;
         },
         gracePeriod: podGracePeriod,
       };

@@ -4,7 +4,6 @@
 // labelled `endpointslice.kubernetes.io/skip-mirror: "true"` (the `kubernetes` one: the API
 // server writes that slice itself) or carrying a leader-election annotation are not mirrored.
 import {
-  isNotFound,
   ItemExponentialFailureRateLimiter,
   metaNamespaceKey,
   RateLimitingQueue,
@@ -18,12 +17,13 @@ import {
   type SharedInformer,
 } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
+import { SliceWriter } from '../endpointslice/slice-writer.js';
 import type { Endpoints, EndpointSlice, Service } from '../endpointslice/api-types.js';
 import { ANNOTATION_LEADER, LABEL_MANAGED_BY, LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER_NAME } from '../endpointslice/api-types.js';
 import { serviceKeyOfSlice } from '../endpointslice/controller.js';
-import { ensureIndex, errorMessage, isNamespaceTerminating, refTo, StaleInformerCacheError } from '../endpointslice/controller-util.js';
+import { ensureIndex, errorMessage, refTo, StaleInformerCacheError } from '../endpointslice/controller-util.js';
 import { EndpointSliceTracker } from '../endpointslice/slice-tracker.js';
-import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, reconcileMirroredSlices, type MirrorPlan } from './reconcile.js';
+import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, reconcileMirroredSlices } from './reconcile.js';
 
 export interface EndpointSliceMirroringControllerOptions {
   /** --mirroring-max-endpoints-per-subset: default 1000. */
@@ -48,6 +48,7 @@ export class EndpointSliceMirroringController implements Controller {
   readonly name = 'endpointslicemirroring';
   readonly #opts: EndpointSliceMirroringControllerOptions;
   readonly #tracker = new EndpointSliceTracker((s) => serviceKeyOfSlice(s));
+  #writer!: SliceWriter;
   #ctx!: ControllerContext;
   #queue!: RateLimitingQueue<string>;
   #recorder!: EventRecorder;
@@ -61,6 +62,7 @@ export class EndpointSliceMirroringController implements Controller {
 
   init(ctx: ControllerContext): void {
     this.#ctx = ctx;
+    this.#writer = new SliceWriter(ctx.client, this.#tracker);
     this.#recorder = ctx.recorder('endpoint-slice-mirroring-controller');
     this.#queue = new RateLimitingQueue<string>({
       name: 'endpoint_slice_mirroring',
@@ -151,51 +153,14 @@ export class EndpointSliceMirroringController implements Controller {
         `A max of ${max} addresses can be mirrored to EndpointSlices per Endpoints subset. ${plan.skippedAddresses} addresses were skipped`,
       );
     }
-    await this.#apply(key, plan);
+    await this.#writer.apply(splitMetaNamespaceKey(key).namespace, `Endpoints ${key}`, plan);
   }
 
   #mirrored(key: string): EndpointSlice[] {
     return this.#slices.store.byIndex(SERVICE_NAME_INDEX, key).filter((s) => this.#managed(s));
   }
 
-  async #apply(key: string, plan: MirrorPlan): Promise<void> {
-    const { namespace } = splitMetaNamespaceKey(key);
-    const ref = { ...resources.endpointslices, namespace };
-    for (const slice of plan.create) {
-      try {
-        this.#tracker.update(await this.#ctx.client.create<EndpointSlice>(ref, slice));
-      } catch (err) {
-        if (isNamespaceTerminating(err)) return;
-        throw new Error(`failed to create EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
-      }
-    }
-    for (const slice of plan.update) {
-      try {
-        this.#tracker.update(await this.#ctx.client.update<EndpointSlice>({ ...ref, name: slice.metadata.name! }, slice));
-      } catch (err) {
-        throw new Error(`failed to update ${slice.metadata.name} EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
-      }
-    }
-    for (const slice of plan.delete) {
-      try {
-        await this.#deleteSlice(slice);
-      } catch (err) {
-        throw new Error(`failed to delete ${slice.metadata.name} EndpointSlice for Endpoints ${key}: ${errorMessage(err)}`);
-      }
-    }
-  }
-
-  async #deleteSlice(slice: EndpointSlice): Promise<void> {
-    try {
-      await this.#ctx.client.delete({ ...resources.endpointslices, namespace: slice.metadata.namespace, name: slice.metadata.name! });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      return;
-    }
-    this.#tracker.expectDeletion(slice);
-  }
-
   async #deleteMirroredSlices(key: string): Promise<void> {
-    for (const slice of this.#mirrored(key)) await this.#deleteSlice(slice);
+    for (const slice of this.#mirrored(key)) await this.#writer.delete(slice);
   }
 }

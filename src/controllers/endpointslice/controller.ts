@@ -3,7 +3,6 @@
 // a worker computes the plan (reconcile.ts) from the caches and writes it.
 import {
   ItemExponentialFailureRateLimiter,
-  isNotFound,
   metaNamespaceKey,
   NAMESPACE_INDEX,
   RateLimitingQueue,
@@ -17,9 +16,10 @@ import {
   type SharedInformer,
 } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
+import { SliceWriter } from './slice-writer.js';
 import type { EndpointSlice, Node, Pod, Service } from './api-types.js';
 import { ENDPOINTSLICE_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, LABEL_TOPOLOGY_ZONE } from './api-types.js';
-import { ensureIndex, errorMessage, isNamespaceTerminating, podsForService, refTo, servicesSelecting, StaleInformerCacheError } from './controller-util.js';
+import { ensureIndex, errorMessage, podsForService, refTo, servicesSelecting, StaleInformerCacheError } from './controller-util.js';
 import { servicesToUpdateOnPodChange } from './pod-util.js';
 import { aggregateMessage, DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileEndpointSlices, type SlicePlan } from './reconcile.js';
 import { EndpointSliceTracker } from './slice-tracker.js';
@@ -48,6 +48,7 @@ export class EndpointSliceController implements Controller {
   readonly #opts: EndpointSliceControllerOptions;
   readonly #max: number;
   readonly #tracker = new EndpointSliceTracker((s) => serviceKeyOfSlice(s));
+  #writer!: SliceWriter;
   readonly #triggerTimes = new TriggerTimeTracker();
   #ctx!: ControllerContext;
   #queue!: RateLimitingQueue<string>;
@@ -66,6 +67,7 @@ export class EndpointSliceController implements Controller {
 
   init(ctx: ControllerContext): void {
     this.#ctx = ctx;
+    this.#writer = new SliceWriter(ctx.client, this.#tracker);
     this.#recorder = ctx.recorder('endpoint-slice-controller');
     this.#queue = new RateLimitingQueue<string>({
       name: 'endpoint_slice',
@@ -180,7 +182,7 @@ export class EndpointSliceController implements Controller {
     });
     const errors = [...plan.errors];
     try {
-      await this.#apply(svc, plan);
+      await this.#writer.apply(svc.metadata.namespace!, `Service ${svc.metadata.namespace}/${svc.metadata.name}`, plan);
     } catch (err) {
       errors.push(errorMessage(err));
     }
@@ -195,52 +197,13 @@ export class EndpointSliceController implements Controller {
     return this.#slices.store.byIndex(SERVICE_NAME_INDEX, serviceKey).filter((s) => this.#managed(s));
   }
 
-  async #apply(svc: Service, plan: SlicePlan): Promise<void> {
-    const ns = svc.metadata.namespace!;
-    const svcKey = `${ns}/${svc.metadata.name}`;
-    const ref = { ...resources.endpointslices, namespace: ns };
-    for (const slice of plan.create) {
-      try {
-        this.#tracker.update(await this.#ctx.client.create<EndpointSlice>(ref, slice));
-      } catch (err) {
-        // Creates in a terminating namespace keep failing: drop the work.
-        if (isNamespaceTerminating(err)) return;
-        throw new Error(`failed to create EndpointSlice for Service ${svcKey}: ${errorMessage(err)}`);
-      }
-    }
-    for (const slice of plan.update) {
-      try {
-        this.#tracker.update(await this.#ctx.client.update<EndpointSlice>({ ...ref, name: slice.metadata.name! }, slice));
-      } catch (err) {
-        throw new Error(`failed to update ${slice.metadata.name} EndpointSlice for Service ${svcKey}: ${errorMessage(err)}`);
-      }
-    }
-    for (const slice of plan.delete) {
-      try {
-        await this.#deleteSlice(slice);
-      } catch (err) {
-        throw new Error(`failed to delete ${slice.metadata.name} EndpointSlice for Service ${svcKey}: ${errorMessage(err)}`);
-      }
-    }
-  }
-
-  async #deleteSlice(slice: EndpointSlice): Promise<void> {
-    try {
-      await this.#ctx.client.delete({ ...resources.endpointslices, namespace: slice.metadata.namespace, name: slice.metadata.name! });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      return;
-    }
-    this.#tracker.expectDeletion(slice);
-  }
-
   // Upstream leaves this to the garbage collector (the slices' ownerReferences); svcnet deletes
   // the slices itself so a deleted Service never leaves endpoints behind.
   async #deleteSlicesOfGoneService(key: string): Promise<void> {
     this.#tracker.deleteService(key);
     for (const slice of this.#ownSlices(key)) {
       if (slice.metadata.deletionTimestamp) continue;
-      await this.#deleteSlice(slice);
+      await this.#writer.delete(slice);
     }
   }
 }

@@ -1,0 +1,117 @@
+// core/v1 Namespace, Endpoints, ConfigMap, Event, ObjectReference and Binding (k8s.io/api core/v1
+// types.go) as JSON.
+import type { KubernetesObject, MicroTime, Time } from '../meta/v1.js';
+import type { ConditionStatusValue } from './pod.js';
+import type { Protocol } from './service.js';
+
+/** A reference to any object; every field is optional upstream (Events' involvedObject, targetRef). */
+export interface ObjectReference {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  /** e.g. "spec.containers{web}" for an Event about one container. */
+  fieldPath?: string;
+}
+
+export interface LocalObjectReference {
+  name?: string;
+}
+
+export const NAMESPACE_PHASES = ['Active', 'Terminating'] as const;
+/** Terminating: deletion has begun; creates in the namespace are refused (NamespaceTerminating). */
+export type NamespacePhase = (typeof NAMESPACE_PHASES)[number];
+
+export interface NamespaceCondition {
+  type: string;
+  status: ConditionStatusValue;
+  lastTransitionTime?: Time | null;
+  reason?: string;
+  message?: string;
+}
+
+export interface NamespaceSpec {
+  /** "kubernetes" until the namespace controller has emptied the namespace. */
+  finalizers?: string[];
+}
+
+export interface NamespaceStatus {
+  phase?: NamespacePhase;
+  conditions?: NamespaceCondition[];
+}
+
+export interface Namespace extends KubernetesObject {
+  spec?: NamespaceSpec;
+  status?: NamespaceStatus;
+}
+
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: ObjectReference;
+}
+
+/** core/v1 EndpointPort: name may be omitted only when there is one port. */
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol?: Protocol;
+  appProtocol?: string;
+}
+
+/** The cross product of addresses × ports; notReadyAddresses are listed but not load-balanced to. */
+export interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: EndpointPort[];
+}
+
+/** The legacy (pre-EndpointSlice) endpoints of a Service, same name as the Service. */
+export interface Endpoints extends KubernetesObject {
+  subsets?: EndpointSubset[] | null;
+}
+
+export interface ConfigMap extends KubernetesObject {
+  immutable?: boolean;
+  data?: Record<string, string>;
+  /** Values are base64 in JSON. */
+  binaryData?: Record<string, string>;
+}
+
+export interface EventSource {
+  component?: string;
+  host?: string;
+}
+
+export interface EventSeries {
+  count?: number;
+  lastObservedTime?: MicroTime;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+/** core/v1 Event, as `kubectl get events` and `kubectl describe` read it. */
+export interface Event extends KubernetesObject {
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: EventSource;
+  firstTimestamp?: Time | null;
+  lastTimestamp?: Time | null;
+  count?: number;
+  type?: EventType;
+  eventTime?: MicroTime | null;
+  series?: EventSeries;
+  action?: string;
+  related?: ObjectReference;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+/** pods/binding: what the scheduler POSTs to place a Pod on target (a Node). */
+export interface Binding extends KubernetesObject {
+  target: ObjectReference;
+}

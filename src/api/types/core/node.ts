@@ -1,0 +1,81 @@
+// core/v1 Node (k8s.io/api core/v1 types.go) as JSON: what the node agent reports and the
+// scheduler, node-lifecycle controller and proxy read.
+import type { KubernetesObject, Time } from '../meta/v1.js';
+import type { ConditionStatusValue, TaintEffect } from './pod.js';
+
+export const NODE_ADDRESS_TYPES = ['Hostname', 'InternalIP', 'ExternalIP', 'InternalDNS', 'ExternalDNS'] as const;
+/** InternalIP is the address kube-proxy and NodePort traffic use for the node. */
+export type NodeAddressType = (typeof NODE_ADDRESS_TYPES)[number];
+
+/** Ready is the one the node-lifecycle controller and EndpointSlice topology care about. */
+export type NodeConditionType = 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'NetworkUnavailable' | (string & {});
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAdded?: Time | null;
+}
+
+export interface NodeSpec {
+  /** The primary family's range of Pod IPs assigned to this node; podCIDRs[0] when both are set. */
+  podCIDR?: string;
+  podCIDRs?: string[];
+  providerID?: string;
+  unschedulable?: boolean;
+  taints?: Taint[];
+}
+
+export interface NodeAddress {
+  type: NodeAddressType;
+  address: string;
+}
+
+export interface NodeCondition {
+  type: NodeConditionType;
+  status: ConditionStatusValue;
+  lastHeartbeatTime?: Time | null;
+  lastTransitionTime?: Time | null;
+  reason?: string;
+  message?: string;
+}
+
+export interface NodeSystemInfo {
+  machineID: string;
+  systemUUID: string;
+  bootID: string;
+  kernelVersion: string;
+  osImage: string;
+  containerRuntimeVersion: string;
+  kubeletVersion: string;
+  /** Deprecated; kube-proxy reports nothing reliable here. */
+  kubeProxyVersion?: string;
+  operatingSystem: string;
+  architecture: string;
+}
+
+export interface DaemonEndpoint {
+  Port: number;
+}
+
+export interface NodeDaemonEndpoints {
+  kubeletEndpoint?: DaemonEndpoint;
+}
+
+export type NodePhase = 'Pending' | 'Running' | 'Terminated';
+
+export interface NodeStatus {
+  capacity?: Record<string, string>;
+  allocatable?: Record<string, string>;
+  /** Deprecated, never set. */
+  phase?: NodePhase;
+  conditions?: NodeCondition[];
+  addresses?: NodeAddress[];
+  daemonEndpoints?: NodeDaemonEndpoints;
+  nodeInfo?: NodeSystemInfo;
+}
+
+export interface Node extends KubernetesObject {
+  spec?: NodeSpec;
+  status?: NodeStatus;
+}

@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { existsSync } from 'node:fs';
+import { findOnPath } from '../../../test/helpers/tools.js';
 import { authenticateClientCertificate, ensurePKI, issueClientCertificate, writeKubeconfig } from './index.js';
 import type { PKI, UserInfo } from './index.js';
 
@@ -92,9 +92,7 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = proc
   });
 }
 
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, cmd)));
-}
+const onPath = (cmd: string): boolean => findOnPath(cmd) !== undefined;
 
 interface CurlResult {
   readonly status: number;

@@ -234,6 +234,8 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
       containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], readinessProbe: { exec: { command: ['cat', '/nonexistent-svcnet'] }, periodSeconds: 1 } }],
     });
     await podRunning('unready', false);
+    // Ready must stay False over several failed probes (periodSeconds 1): asserting that it does
+    // not flip, so a pause rather than a wait on a condition.
     await new Promise((r) => setTimeout(r, 2500));
     const p = await getPod('unready');
     const ready = p.status!.conditions!.find((c) => c.type === 'Ready')!;

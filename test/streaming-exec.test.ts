@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Kubectl, kubectlBinary } from './helpers/kubectl.js';
+import { waitUntil } from './helpers/wait.js';
 import { createPod, randomPort, runOnTerminal, startStreamingCluster, unsupported, type StreamingCluster } from './streaming-helpers.js';
 
 function httpGet(port: number, path: string): Promise<string> {
@@ -120,7 +121,7 @@ describe('kubectl exec / port-forward', { skip: unsupported }, () => {
         const pf = await portForward(k, ['web', `${port}:81`]);
         try {
           await httpGet(port, '/').catch(() => '');
-          await new Promise((r) => setTimeout(r, 300));
+          await waitUntil('the error on kubectl port-forward\'s stderr', () => /an error occurred forwarding/.test(pf.stderr()));
           assert.match(
             pf.stderr(),
             /an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod uid-web, uid : failed to execute portforward in network namespace .*IPv4: dial tcp4 127\.0\.0\.1:81: connect: connection refused/,

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from './helpers/http.js';
+import { waitUntil } from './helpers/wait.js';
 import { createPod, startStreamingCluster, unsupported, type StreamingCluster } from './streaming-helpers.js';
 import type { CriLogEntry } from '../src/node/streaming/index.js';
 
@@ -81,10 +82,19 @@ describe('kubectl logs and the proxy subresources', { skip: unsupported }, () =>
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', r));
-    await new Promise((r) => setTimeout(r, 1000));
+    // --tail=0 shows only lines written after kubectl's stream reached the log file, which the
+    // test cannot see: write marker lines until one comes through (every later one follows).
+    let markers = 0;
+    await waitUntil('kubectl logs -f to attach', () => {
+      if (out.includes('marker-')) return true;
+      c.runtime.writeLog('default', 'web', 'web', entries([[now(), `marker-${++markers}`]]));
+      return false;
+    }, 30_000, 200);
+    await waitUntil('the last marker', () => out.endsWith(`marker-${markers}\n`), 10_000);
+    const attached = out.length;
     c.runtime.writeLog('default', 'web', 'web', entries([[now(), 'followed 1'], [now(), 'followed 2']]));
-    for (let i = 0; i < 50 && !out.includes('followed 2'); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(out, 'followed 1\nfollowed 2\n');
+    await waitUntil('the followed lines', () => out.includes('followed 2'), 10_000);
+    assert.equal(out.slice(attached), 'followed 1\nfollowed 2\n');
     c.runtime.setContainer('default', 'web', 'web', { running: false });
     try {
       assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]), 0);

@@ -12,17 +12,21 @@ import { Kubectl, kubectlBinary } from './helpers/kubectl.js';
 const BIN = new URL('../../bin/svcnet.js', import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? 'svcnet up needs root' : !kubectlBinary() ? 'kubectl is not installed' : false;
+// A cluster name of this run alone: its namespaces are `svcnet-<name>-…`, so the assertions and
+// the cleanup never see (or remove) those of a user's `svcnet up` or of another test run.
+const CLUSTER = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
+const PREFIX = `svcnet-${CLUSTER}-`;
 
 function namespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(' ')[0]!)
-    .filter((n) => n.startsWith('svcnet-local-'));
+    .filter((n) => n.startsWith(PREFIX));
 }
 
 function startUp(dataDir: string): Promise<{ child: ChildProcess; out: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'up', '--nodes', '2', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'up', '--nodes', '2', '--data-dir', dataDir, '--port', '0', '--cluster-name', CLUSTER], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -56,7 +60,7 @@ describe('svcnet up', { skip }, () => {
   after(async () => {
     k?.cleanup();
     if (up?.child.exitCode === null) up.child.kill('SIGKILL');
-    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore' });
+    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir, '--cluster-name', CLUSTER], { stdio: 'ignore' });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -82,7 +86,7 @@ describe('svcnet up', { skip }, () => {
     const onNode1 = ips.find((r) => r[1] === 'node1')!;
     // From inside the Pod on node1 (its network namespace is named by its UID), as `kubectl exec`
     // would run curl there.
-    const ns = `svcnet-local-pod-${onNode1[4]}`;
+    const ns = `${PREFIX}pod-${onNode1[4]}`;
     assert.ok(namespaces().includes(ns), `${ns} exists`);
     // Running means the process started; netexec may need a moment before it listens.
     const answer = await until('an answer from the Pod on node2', async () =>
@@ -202,7 +206,7 @@ spec:
       const pids = (await containerPids()).filter((pid) => !beforeKill.includes(pid));
       return pids.length > 0 && alive(pids).length === pids.length ? pids : undefined;
     });
-    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir], { stdio: 'ignore' });
+    execFileSync(process.execPath, [BIN, 'down', '--data-dir', dataDir, '--cluster-name', CLUSTER], { stdio: 'ignore' });
     await new Promise((r) => (up!.child.exitCode !== null ? r(undefined) : up!.child.once('exit', r)));
     assert.deepEqual(namespaces(), []);
     assert.deepEqual(alive(beforeDown), [], 'no Pod process is left');
@@ -213,7 +217,7 @@ spec:
       // pgrep exits 1 when nothing matches
     }
     assert.equal(leftover, '', 'no process of this cluster is left');
-    const etcNetns = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith('svcnet-local-')) : [];
+    const etcNetns = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(PREFIX)) : [];
     assert.deepEqual(etcNetns, [], 'no per-Pod /etc/netns files are left');
   });
 });

@@ -86,6 +86,7 @@ describe('watch', () => {
     const events: WatchEvent[] = [];
     const w = rawWatch(session, `${base}?watch=true&resourceVersion=${rv}`, (e) => events.push(e));
     await until(() => events.length >= 2);
+    // Then no third event: a pause is the only way to give a spurious one the chance to arrive.
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(
       events.map((e) => `${e.type} ${e.object.metadata.name}`),

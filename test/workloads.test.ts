@@ -91,7 +91,8 @@ describe('Deployments with kubectl', () => {
         const d = await client.get<{ status?: { readyReplicas?: number; replicas?: number } }>({ ...resources.deployments, namespace: NS, name: 'scale' });
         return (d.status?.readyReplicas ?? 0) === n && (d.status?.replicas ?? 0) === n;
       });
-      // No extra Pods show up afterwards (expectations hold the ReplicaSet back).
+      // No extra Pods show up afterwards (expectations hold the ReplicaSet back). Asserting that
+      // something does not happen, so a pause, not a wait on a condition.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal((await activePods('scale')).length, n);
     }

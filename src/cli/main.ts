@@ -15,6 +15,7 @@ async function upCommand(args: string[]): Promise<number> {
       'proxy-mode': { type: 'string', default: 'nftables' },
       port: { type: 'string', default: '6443' },
       controllers: { type: 'string', default: '*' },
+      'cluster-name': { type: 'string', default: DEFAULT_CLUSTER },
     },
     strict: true,
   });
@@ -24,7 +25,7 @@ async function upCommand(args: string[]): Promise<number> {
     cluster = await up({
       dataDir: values['data-dir']!,
       nodes: Number(values.nodes),
-      cluster: DEFAULT_CLUSTER,
+      cluster: values['cluster-name']!,
       port: Number(values.port),
       proxyMode: values['proxy-mode']!,
       controllers: values.controllers,
@@ -51,9 +52,13 @@ async function upCommand(args: string[]): Promise<number> {
 }
 
 async function downCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string', default: './.svcnet' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string', default: './.svcnet' }, 'cluster-name': { type: 'string', default: DEFAULT_CLUSTER } },
+    strict: true,
+  });
   try {
-    await down(values['data-dir']!, DEFAULT_CLUSTER, (l) => process.stdout.write(l + '\n'));
+    await down(values['data-dir']!, values['cluster-name']!, (l) => process.stdout.write(l + '\n'));
     return 0;
   } catch (err) {
     process.stderr.write(`svcnet down: ${(err as Error).message}\n`);
@@ -65,12 +70,16 @@ const USAGE = `svcnet — Kubernetes Service networking that really moves packet
 
 Usage:
   svcnet up [--nodes N] [--data-dir DIR] [--proxy-mode nftables|iptables|userspace] [--port PORT]
+            [--cluster-name NAME]
       Start a whole cluster on this machine in the foreground (needs root): the API server and
       controllers, N nodes as network namespaces with their agents, Pods as processes.
+      Its network namespaces are named svcnet-NAME-… (NAME: lowercase letters and digits,
+      default local), so clusters with different names never touch each other's.
       Ctrl-C (or \`svcnet down\`) removes every namespace and process it made.
 
-  svcnet down [--data-dir DIR]
-      Stop a running \`svcnet up\`, or clean up after one that was killed.
+  svcnet down [--data-dir DIR] [--cluster-name NAME]
+      Stop a running \`svcnet up\`, or clean up after one that was killed (the cluster name is
+      read from DIR when \`up\` recorded it there).
 
   svcnet apiserver [--data-dir DIR] [--port PORT] [--bind-address IP] [--storage URL]
       Run the Kubernetes-compatible API server in the foreground.

@@ -196,6 +196,7 @@ test('reflector backs off on connection errors and syncs once the server is reac
   try {
     await waitFor('the first failed LIST to schedule a backoff timer', () => clock.pendingTimers === 1);
     clock.step(500);
+    // Asserting that no retry happens: a pause is the only way to give one the chance.
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(inf.hasSynced(), false, 'no retry before the backoff elapses');
     symlinkSync(s.cp.socketPath, link);

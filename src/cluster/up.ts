@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClusterNetwork, belongsToCluster, checkNetnsSupport } from '../node/netns/index.js';
+import { ClusterNetwork, belongsToCluster, checkNetnsSupport, validateClusterName } from '../node/netns/index.js';
 import { RestClient } from '../client/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
@@ -96,6 +96,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     throw new Error(`--proxy-mode must be one of ${PROXY_MODES.join(', ')}, got ${JSON.stringify(opts.proxyMode)}`);
   }
   if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 250) throw new Error('--nodes must be between 1 and 250');
+  validateClusterName(opts.cluster);
   const problem = await checkNetnsSupport();
   if (problem) throw new Error(problem);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -179,6 +180,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
 
 /** `svcnet down`: stops a running `svcnet up` (SIGTERM to its PID) or cleans up after a dead one. */
 export async function down(dataDir: string, cluster: string, print: (l: string) => void): Promise<void> {
+  validateClusterName(cluster);
   const dir = resolve(dataDir);
   const state = readUpState(dir);
   if (state && state.pid !== process.pid && isOurProcess(state.pid)) {

@@ -13,11 +13,16 @@ export interface ApiResponse {
 
 export class ApiClient {
   readonly session: ClientHttp2Session;
-  constructor(url: string, dataDir: string, opts: { anonymous?: boolean } = {}) {
+  /**
+   * Presents the admin certificate, none (`anonymous`), or the given PEM files (`clientCert`: a
+   * certificate the server should refuse, for example).
+   */
+  constructor(url: string, dataDir: string, opts: { anonymous?: boolean; clientCert?: { cert: string; key: string } } = {}) {
     const pki = join(dataDir, 'pki');
+    const own = opts.clientCert ?? { cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') };
     this.session = connect(url, {
       ca: readFileSync(join(pki, 'ca.crt')),
-      ...(opts.anonymous ? {} : { cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) }),
+      ...(opts.anonymous ? {} : { cert: readFileSync(own.cert), key: readFileSync(own.key) }),
     });
     this.session.on('error', () => undefined);
   }

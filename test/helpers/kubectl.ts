@@ -1,9 +1,10 @@
 // Runs the real kubectl binaries against a test server: the machine's `kubectl` (a dispatcher
 // that picks the version matching the server) and the versioned binaries beside it.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findOnPath } from './tools.js';
 
 export interface KubectlResult {
   readonly code: number;
@@ -11,19 +12,22 @@ export interface KubectlResult {
   readonly stderr: string;
 }
 
-/** Path of a versioned kubectl (e.g. "1.27"), or the default one for undefined. */
+/**
+ * Path of the `kubectl` on PATH for undefined, or of a versioned one (e.g. "1.27") installed
+ * beside it: the machine's kubectl is a dispatcher whose real file sits in a directory with
+ * `kubectl.1.27` … `kubectl.1.33`, so the symlink is resolved before looking for siblings.
+ */
 export function kubectlBinary(version?: string): string | undefined {
-  const which = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-  if (!which) return undefined;
-  if (!version) return which;
-  let real = which;
-  try {
-    real = realpathSync(which);
-  } catch {
-    real = readlinkSync(which);
-  }
-  const p = join(dirname(real), `kubectl.${version}`);
+  const onPath = findOnPath('kubectl');
+  if (!onPath || !version) return onPath;
+  const p = join(dirname(realpathSync(onPath)), `kubectl.${version}`);
   return existsSync(p) ? p : undefined;
+}
+
+/** The directory holding the versioned kubectl binaries, or undefined without a kubectl. */
+export function kubectlDir(): string | undefined {
+  const onPath = findOnPath('kubectl');
+  return onPath ? dirname(realpathSync(onPath)) : undefined;
 }
 
 export class Kubectl {

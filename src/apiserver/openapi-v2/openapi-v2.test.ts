@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { parse } from 'yaml';
 import { RESOURCES } from '../resources.js';
@@ -9,8 +9,9 @@ import { GNOSTIC_OPENAPI_V2 } from './descriptor-data.js';
 import { descriptorToJSON, findRawDescriptor } from './descriptor-extract.js';
 import { openAPIV2Document, openAPIV2JSON, openAPIV2Swagger } from './index.js';
 import type { SwaggerDocument } from './swagger.js';
+import { kubectlDir } from '../../../test/helpers/kubectl.js';
 
-const KUBECTL_DIR = existsSync('/usr/bin/kubectl') ? dirname(realpathSync('/usr/bin/kubectl')) : undefined;
+const KUBECTL_DIR = kubectlDir();
 const kubectlBinaries = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33']
   .map((v) => (KUBECTL_DIR ? join(KUBECTL_DIR, `kubectl.${v}`) : ''))
   .filter((p) => p && existsSync(p));

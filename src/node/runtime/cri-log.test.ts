@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { waitUntil } from '../../../test/helpers/wait.js';
 import { CriLogWriter, parseCriLog, readCriLog, rfc3339Nano } from './cri-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcnet-crilog-'));
@@ -62,9 +63,9 @@ describe('CRI log files', () => {
     let writing = true;
     const s = sink();
     const done = readCriLog(path, { follow: true }, s, () => writing);
-    await new Promise((r) => setTimeout(r, 250));
+    await waitUntil('the existing line', () => s.text() === 'a\n');
     appendFileSync(path, '2020-01-01T00:00:02Z stdout F b\n');
-    await new Promise((r) => setTimeout(r, 250));
+    await waitUntil('the appended line', () => s.text() !== 'a\n');
     assert.equal(s.text(), 'a\nb\n');
     appendFileSync(path, '2020-01-01T00:00:03Z stdout F c\n');
     writing = false;

@@ -36,14 +36,18 @@ describe('exec on the node', () => {
     assert.equal(argv[0], 'python3');
     assert.deepEqual(argv.slice(3), ['100', '30', 'sh']);
   });
+  // The resize (fd 3) and stdin are separate pipes, so the shell may read `go` before the helper
+  // has resized the terminal: it waits for the new size itself (up to 5 s), then prints it.
+  const RESIZE_SCRIPT =
+    'stty size; test -t 0 && echo tty; read x; i=0; ' +
+    'until [ "$(stty size)" = "40 120" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; stty size; exit 5';
   it('the pty helper gives the command a terminal of the asked size, resizes it and returns its status', async () => {
-    const argv = ptyArgv(['sh', '-c', 'stty size; test -t 0 && echo tty; read x; stty size; exit 5'], 100, 30);
+    const argv = ptyArgv(['sh', '-c', RESIZE_SCRIPT], 100, 30);
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 100 && !out.includes('tty'); i++) await new Promise((r) => setTimeout(r, 50));
     (child.stdio[3] as NodeJS.WritableStream).write('120 40\n');
-    await new Promise((r) => setTimeout(r, 200));
     child.stdin!.write('go\n');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     assert.equal(code, 5);

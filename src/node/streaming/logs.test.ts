@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LogFormatter, formatCriLine, formatTimeNanos, parseCriLine, parseTimeNanos, tailStart, type CriLogEntry } from './cri-log.js';
 import { containerLogInstance } from './container-status.js';
 import { parseContainerLogQuery, streamLogFile } from './logs.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 
 describe('CRI log lines', () => {
   it('parses full and partial entries with nanosecond times in any offset', () => {
@@ -86,15 +87,26 @@ describe('streamLogFile', () => {
       let running = true;
       const follow = parseContainerLogQuery(new URLSearchParams('follow=true&tailLines=0'), new Date());
       const done = streamLogFile({ path, isRunning: () => running }, follow, (b) => (out += b.toString()), () => false);
-      await new Promise((r) => setTimeout(r, 300));
+      // tailLines=0 starts at the end of the file as it is when the follower opens it, which
+      // the test cannot see: append marker lines until one comes through.
+      // Every marker after the first one seen comes through too; wait for the last.
+      let markers = 0;
+      await waitUntil('the follower to start', () => {
+        if (out.includes('marker-')) return true;
+        appendFileSync(path, line(4n, `marker-${++markers}`));
+        return false;
+      }, 10_000, 50);
+      await waitUntil('the last marker', () => out.endsWith(`marker-${markers}\n`));
+      out = '';
       // A line written in two pieces is emitted once it is complete.
-      const next = line(4n, 'four');
+      const next = line(5n, 'five');
       appendFileSync(path, next.slice(0, 10));
+      // Asserting that nothing is emitted: a pause is the only way to give it the chance.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(out, '');
       appendFileSync(path, next.slice(10));
-      await new Promise((r) => setTimeout(r, 400));
-      assert.equal(out, 'four\n');
+      await waitUntil('the completed line', () => out !== '');
+      assert.equal(out, 'five\n');
       running = false;
       await done;
     } finally {

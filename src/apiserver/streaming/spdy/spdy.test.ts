@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Duplex } from 'node:stream';
 import { constants as zc, createDeflate, createInflate } from 'node:zlib';
 import { SPDY_HEADER_DICTIONARY } from './dictionary.js';
+import { waitUntil } from '../../../../test/helpers/wait.js';
 import { SpdyConnection, type SpdyStream } from './connection.js';
 import { FLAG_FIN, FrameType, decodeHeaderBlock, encodeControlFrame, encodeDataFrame, encodeHeaderBlock, parseFrames, uint32s } from './frames.js';
 
@@ -122,7 +123,7 @@ describe('SpdyConnection', () => {
     client.toServer.write(encodeDataFrame(3, 0, Buffer.from('GET / ')));
     client.toServer.write(encodeDataFrame(3, FLAG_FIN, Buffer.from('HTTP/1.0')));
     client.toServer.write(encodeControlFrame(FrameType.Ping, 0, uint32s(1)));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil('the end of the data stream', () => ended);
     assert.equal(Buffer.concat(got).toString(), 'GET / HTTP/1.0');
     assert.ok(ended);
 

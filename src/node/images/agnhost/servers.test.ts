@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeTCPPort, freeUDPPort, startProgram, udpExchange, waitForIdle, waitForTCP } from '../testing.js';
 import { resolvConfField } from './dns.js';
+import { waitUntil } from '../../../../test/helpers/wait.js';
 
 function readTCP(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,7 +30,7 @@ describe('agnhost serve-hostname', () => {
       assert.equal(res.headers.get('connection'), 'close');
       await waitForIdle(p);
       p.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
+      await waitUntil('the SIGTERM message', () => p.stderr().includes('Awaiting pod deletion.'));
       // Upstream lingers 60 s after SIGTERM ("Awaiting pod deletion."), still answering.
       assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), hostname());
       assert.match(p.stderr(), /Shutting down after receiving signal: terminated\.\n.*Awaiting pod deletion\./);
@@ -144,10 +145,12 @@ describe('agnhost connect', () => {
     const port = await freeTCPPort();
     const server = startProgram('agnhost', ['serve-hostname', '--http=false', '--udp', `--port=${port}`]);
     try {
-      while (!server.stderr().includes('Serving on port')) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 100));
-      const ok = startProgram('agnhost', ['connect', '--protocol=udp', '--timeout=2s', `127.0.0.1:${port}`]);
-      assert.equal((await ok.exited).code, 0);
+      await waitUntil('the UDP server to start', () => server.stderr().includes('Serving on port'));
+      // The log line may precede the socket's bind by a moment: the first connect may be refused.
+      await waitUntil('a successful UDP connect', async () => {
+        const ok = startProgram('agnhost', ['connect', '--protocol=udp', '--timeout=2s', `127.0.0.1:${port}`]);
+        return (await ok.exited).code === 0;
+      }, 20_000, 50);
     } finally {
       await server.kill();
     }

@@ -52,6 +52,14 @@ describe('hardening: list parameters', () => {
     }
   });
 
+  it('shows kubectl the 400 text, and kubectl still pages through lists', async () => {
+    const r = await s.kubectl.run(['get', '--raw', `${CM}?limit=99999999999999999999`]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Error from server \(BadRequest\): strconv\.ParseInt: parsing "99999999999999999999": value out of range/);
+    const names = await s.kubectl.ok(['get', 'configmaps', '-n', 'default', '--chunk-size=1', '-o', 'name']);
+    for (const n of ['a', 'b', 'c']) assert.match(names, new RegExp(`^configmap/${n}$`, 'm'));
+  });
+
   it('treats a negative limit as no limit', async () => {
     const r = await api.get(`${CM}?limit=-1`);
     assert.equal(r.status, 200);

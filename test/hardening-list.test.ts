@@ -60,11 +60,15 @@ describe('hardening: list parameters', () => {
     for (const n of ['a', 'b', 'c']) assert.match(names, new RegExp(`^configmap/${n}$`, 'm'));
   });
 
-  it('treats a negative limit as no limit', async () => {
-    const r = await api.get(`${CM}?limit=-1`);
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items.map((i: any) => i.metadata.name), ['a', 'b', 'c']);
-    assert.equal(r.body.metadata.continue, undefined);
+  it('treats a negative limit as no limit, and serves the largest int64 limit', async () => {
+    for (const limit of ['-1', '9223372036854775807', '-9223372036854775808']) {
+      for (const extra of ['', '&labelSelector=app%3Dx']) {
+        const r = await api.get(`${CM}?limit=${limit}${extra}`);
+        assert.equal(r.status, 200, `limit=${limit}${extra}: ${r.text}`);
+        assert.deepEqual(r.body.items.map((i: any) => i.metadata.name), ['a', 'b', 'c']);
+        assert.equal(r.body.metadata.continue, undefined);
+      }
+    }
   });
 
   it('answers an unparseable resourceVersion with 400 on list and get', async () => {

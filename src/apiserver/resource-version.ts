@@ -85,7 +85,9 @@ export function decodeListParams(q: URLSearchParams): ListParams {
   const limitRaw = q.getAll('limit')[0];
   const limit = limitRaw === undefined ? 0 : parseInt64Param(limitRaw);
   return {
-    limit: limit > 0 ? limit : 0,
+    // No list has 2^53 items, so a larger int64 means the same as "no limit" does in practice;
+    // clamping keeps it an exact integer for the storage drivers (SQLite refuses a REAL LIMIT).
+    limit: limit > 0 ? Math.min(limit, Number.MAX_SAFE_INTEGER) : 0,
     continueToken: q.get('continue') ?? '',
     resourceVersion: q.get('resourceVersion') ?? '',
     resourceVersionMatch: q.get('resourceVersionMatch') ?? '',

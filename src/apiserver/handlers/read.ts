@@ -2,32 +2,51 @@
 import { apiErrors } from '../../api/errors.js';
 import { apiVersionOf } from '../resources.js';
 import { writeJSON } from '../http.js';
+import { decodeContinue } from '../registry/continue.js';
 import { buildPredicate } from '../registry/predicate.js';
+import { decodeListParams, parseResourceVersion, validateListParams, waitUntilFresh, type ListParams } from '../resource-version.js';
 import { respondObject, tableFor, wantsTable, type ResourceCall } from './context.js';
 
 export async function handleGet(call: ResourceCall): Promise<void> {
+  // A GET with a resourceVersion is served "not older than" it, as from the watch cache.
+  const raw = call.req.query.get('resourceVersion') ?? '';
+  await waitUntilFresh(call.store, raw, parseResourceVersion(raw));
   const obj = await call.store.get(call.info.namespace, call.info.name);
   respondObject(call, 200, obj);
 }
 
-export function parseLimit(q: URLSearchParams): number | undefined {
-  const raw = q.get('limit');
-  if (raw === null || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw apiErrors.badRequest(`limit: Invalid value: ${JSON.stringify(raw)}: must be a non-negative integer`);
-  return n || undefined;
+/**
+ * The revision a LIST reads at, per the resourceVersion semantics table: unset or "0" is the
+ * latest; Exact (or, for compatibility, any non-zero version with a limit, as the etcd3 store
+ * does) is that very revision; NotOlderThan (or unset without a limit) is the latest once the
+ * store has reached it. A version the store has not reached waits, then 504s.
+ */
+async function listRevision(call: ResourceCall, p: ListParams): Promise<number | undefined> {
+  if (p.continueToken) {
+    // As the storage layer: a bad token is reported before a conflicting resourceVersion.
+    decodeContinue(p.continueToken, call.store.prefix(call.info.namespace));
+    if (p.resourceVersion && p.resourceVersion !== '0') {
+      throw apiErrors.badRequest('specifying resource version is not allowed when using continue');
+    }
+    return undefined;
+  }
+  const rv = parseResourceVersion(p.resourceVersion);
+  if (rv === 0) return undefined;
+  await waitUntilFresh(call.store, p.resourceVersion, rv);
+  const exact = p.resourceVersionMatch === 'Exact' || (p.resourceVersionMatch === '' && p.limit > 0);
+  return exact ? rv : undefined;
 }
 
 export async function handleList(call: ResourceCall): Promise<void> {
   const q = call.req.query;
+  const params = decodeListParams(q);
+  validateListParams(params, q.has('sendInitialEvents'));
   const predicate = buildPredicate(call.store.def, q);
-  const continueToken = q.get('continue') || undefined;
-  const rv = q.get('resourceVersion');
-  if (continueToken && rv && rv !== '0') {
-    throw apiErrors.badRequest('specifying resource version is not allowed when using continue');
-  }
+  const revision = await listRevision(call, params);
+  const continueToken = params.continueToken || undefined;
+  const limit = params.limit || undefined;
   if (predicate.empty && !wantsTable(call)) {
-    const raw = await call.store.listJSONItems(call.info.namespace, { limit: parseLimit(q), continueToken });
+    const raw = await call.store.listJSONItems(call.info.namespace, { limit, continueToken, revision });
     const meta: Record<string, unknown> = { resourceVersion: raw.resourceVersion };
     if (raw.continueToken) meta.continue = raw.continueToken;
     if (raw.remainingItemCount !== undefined) meta.remainingItemCount = raw.remainingItemCount;
@@ -36,7 +55,7 @@ export async function handleList(call: ResourceCall): Promise<void> {
     writeJSON(call.req, 200, `${head.slice(0, -1)},"items":[${raw.items.join(',')}]}`);
     return;
   }
-  const result = await call.store.list(call.info.namespace, { predicate, limit: parseLimit(q), continueToken });
+  const result = await call.store.list(call.info.namespace, { predicate, limit, continueToken, revision });
   const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: result.resourceVersion };
   if (result.continueToken) meta.continue = result.continueToken;
   if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;

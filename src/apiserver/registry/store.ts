@@ -4,9 +4,12 @@
 import { apiErrors, StatusError } from '../../api/errors.js';
 import { fieldErr } from '../../api/field-errors.js';
 import { deepClone, formatTime, generateName, jsonEqual, newUID, type KubeObject } from '../../api/meta.js';
-import { CompactedError, ConflictError, KeyExistsError, KeyNotFoundError } from '../../storage/errors.js';
-import type { KeyValue, Storage, WatchEvent } from '../../storage/types.js';
+import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, KeyNotFoundError } from '../../storage/errors.js';
+import type { KeyValue, Storage, WatchEvent, Watcher } from '../../storage/types.js';
+import { tooLargeResourceVersion } from '../resource-version.js';
 import { apiVersionOf, type ResourceDef } from '../resources.js';
+import { continueExpired, decodeContinue, encodeContinue, listExpired } from './continue.js';
+import { withKeyLock } from './key-lock.js';
 import type { PendingChange, RequestContext, Strategy } from './strategy.js';
 
 export interface Predicate {
@@ -21,6 +24,8 @@ export interface ListOptions {
   readonly predicate: Predicate;
   readonly limit?: number;
   readonly continueToken?: string;
+  /** Read at exactly this revision (410 if compacted); default: the latest. Ignored with a continue token. */
+  readonly revision?: number;
 }
 
 export interface ListResult {
@@ -128,16 +133,11 @@ export class RegistryStore {
 
   async list(namespace: string, opts: ListOptions): Promise<ListResult> {
     const prefix = this.prefix(namespace);
-    let revision = 0;
-    let startAfter: string | undefined;
-    if (opts.continueToken) {
-      const tok = decodeContinue(opts.continueToken, prefix);
-      revision = tok.rv;
-      startAfter = tok.start;
-    }
+    const { revision, startAfter: continueKey } = this.#listStart(prefix, opts);
+    let startAfter = continueKey;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KubeObject[] = [];
-    let readRevision = revision;
+    let readRevision = revision ?? 0;
     let lastKey: string | undefined;
     let more = false;
     let remaining = 0;
@@ -164,12 +164,7 @@ export class RegistryStore {
         startAfter = lastKey;
       }
     } catch (err) {
-      if (err instanceof CompactedError) {
-        throw apiErrors.resourceExpired(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-        );
-      }
-      throw err;
+      throw listReadError(err, opts.continueToken ? continueKey : undefined, prefix);
     }
     const result: ListResult = { items, resourceVersion: String(readRevision) };
     if (more && lastKey) {
@@ -182,12 +177,19 @@ export class RegistryStore {
     return result;
   }
 
+  /** Where a list starts: from a (validated) continue token, or at the requested revision. */
+  #listStart(prefix: string, opts: { continueToken?: string; revision?: number }): { revision?: number; startAfter?: string } {
+    if (!opts.continueToken) return { revision: opts.revision || undefined };
+    const tok = decodeContinue(opts.continueToken, prefix);
+    return { revision: tok.revision, startAfter: tok.startAfter };
+  }
+
   /**
    * LIST without a selector, as JSON text: stored values are spliced into the response with
    * their resourceVersion inserted, skipping a parse and a stringify per object (for 10,000
    * Services that is most of the LIST's CPU time).
    */
-  async listJSONItems(namespace: string, opts: { limit?: number; continueToken?: string }): Promise<{
+  async listJSONItems(namespace: string, opts: { limit?: number; continueToken?: string; revision?: number }): Promise<{
     items: string[];
     resourceVersion: string;
     continueToken?: string;
@@ -199,19 +201,12 @@ export class RegistryStore {
       return { ...r, items: r.items.map((o) => JSON.stringify(stripTypeMeta(o))) };
     }
     const prefix = this.prefix(namespace);
-    let revision: number | undefined;
-    let startAfter: string | undefined;
-    if (opts.continueToken) {
-      const tok = decodeContinue(opts.continueToken, prefix);
-      revision = tok.rv;
-      startAfter = tok.start;
-    }
+    const { revision, startAfter } = this.#listStart(prefix, opts);
     let page;
     try {
       page = await this.#storage.list(prefix, { limit: opts.limit ?? 0, startAfter, revision });
     } catch (err) {
-      if (err instanceof CompactedError) return this.list(namespace, { predicate: EVERYTHING, ...opts }).then((r) => ({ ...r, items: r.items.map((o) => JSON.stringify(o)) }));
-      throw err;
+      throw listReadError(err, opts.continueToken ? startAfter : undefined, prefix);
     }
     const items = page.items.map(spliceResourceVersion);
     const last = page.items[page.items.length - 1];
@@ -228,6 +223,36 @@ export class RegistryStore {
 
   async currentRevision(): Promise<number> {
     return this.#storage.currentRevision();
+  }
+
+  /**
+   * Resolves with the current revision once the store has reached `rev` (any key's write counts,
+   * as the revision is global), or when `timeoutMs` has passed, whichever is first.
+   */
+  async waitForRevision(rev: number, timeoutMs: number): Promise<number> {
+    const current = await this.#storage.currentRevision();
+    if (current >= rev) return current;
+    return new Promise((resolve, reject) => {
+      let watcher: Watcher | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        watcher?.close();
+        this.#storage.currentRevision().then(resolve, reject);
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      // Every key lives under "/"; the watch replays anything committed since `current`.
+      watcher = this.#storage.watch('/', {
+        fromRevision: current,
+        onEvent: (ev) => {
+          if (ev.revision >= rev) finish();
+        },
+        onError: finish,
+      });
+      if (done) watcher.close();
+    });
   }
 
   async #checkNamespace(namespace: string, name: string): Promise<void> {
@@ -314,6 +339,7 @@ export class RegistryStore {
    * The read-modify-write loop every write goes through (GuaranteedUpdate): `mutate` gets the
    * current object (undefined if absent) and returns the desired one. A resourceVersion in the
    * desired object pins the update to that version (409 if stale); otherwise conflicts retry.
+   * Callers on one key are queued (key-lock.ts), so concurrent writers do not spin.
    */
   async guaranteedUpdate(
     namespace: string,
@@ -323,7 +349,20 @@ export class RegistryStore {
     opts: { subresource?: string; allowCreate?: boolean } = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     const key = this.key(namespace, name);
-    for (let attempt = 0; attempt < 100; attempt++) {
+    return withKeyLock(this.#storage, key, () => this.#guaranteedUpdate(key, namespace, name, ctx, mutate, opts));
+  }
+
+  async #guaranteedUpdate(
+    key: string,
+    namespace: string,
+    name: string,
+    ctx: RequestContext,
+    mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
+    opts: { subresource?: string; allowCreate?: boolean },
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    // Unbounded, as upstream's GuaranteedUpdate: without a precondition a conflict only means
+    // someone else wrote first, and every conflict is another writer's progress.
+    for (;;) {
       const kv = await this.#storage.get(key);
       const current = kv ? this.decode(kv) : undefined;
       if (!current && !(opts.allowCreate && !opts.subresource)) {
@@ -388,7 +427,6 @@ export class RegistryStore {
         throw err;
       }
     }
-    throw apiErrors.objectModified(this.groupResource, name);
   }
 
   #pendingFinalizers(obj: KubeObject): boolean {
@@ -449,7 +487,12 @@ export class RegistryStore {
   /** DELETE: preconditions, graceful deletion, finalizers, then removal. */
   async delete(namespace: string, name: string, options: DeleteOptions, ctx: RequestContext): Promise<DeleteResult> {
     const key = this.key(namespace, name);
-    for (let attempt = 0; attempt < 100; attempt++) {
+    // Queued with updates to the same key, so a delete does not spin against a stream of patches.
+    return withKeyLock(this.#storage, key, () => this.#delete(key, name, options, ctx));
+  }
+
+  async #delete(key: string, name: string, options: DeleteOptions, ctx: RequestContext): Promise<DeleteResult> {
+    for (;;) {
       const kv = await this.#storage.get(key);
       if (!kv) throw apiErrors.notFound(this.groupResource, name);
       const current = this.decode(kv);
@@ -517,7 +560,6 @@ export class RegistryStore {
         throw err;
       }
     }
-    throw apiErrors.objectModified(this.groupResource, name);
   }
 
   /**
@@ -618,25 +660,12 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
   return !jsonEqual(strip(a), strip(b));
 }
 
-interface ContinueToken {
-  v: string;
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(rv: number, lastKey: string, prefix: string): string {
-  const tok: ContinueToken = { v: 'meta.k8s.io/v1', rv, start: lastKey.slice(prefix.length) };
-  return Buffer.from(JSON.stringify(tok)).toString('base64url');
-}
-
-function decodeContinue(token: string, prefix: string): { rv: number; start: string } {
-  try {
-    const tok = JSON.parse(Buffer.from(token, 'base64url').toString()) as ContinueToken;
-    if (tok.v !== 'meta.k8s.io/v1' || typeof tok.rv !== 'number' || typeof tok.start !== 'string') throw new Error('bad');
-    return { rv: tok.rv, start: prefix + tok.start };
-  } catch {
-    throw new StatusError(400, 'BadRequest', `continue key is not valid: ${token}`);
-  }
+/** Storage errors of a list read, as the etcd3 store's interpretListError words them. */
+function listReadError(err: unknown, continueKey: string | undefined, prefix: string): unknown {
+  if (err instanceof CompactedError) return continueKey !== undefined ? continueExpired(continueKey, prefix) : listExpired();
+  // Only a forged continue token can name a revision the store has not reached.
+  if (err instanceof FutureRevisionError) return tooLargeResourceVersion(String(err.requested), err.current);
+  return err;
 }
 
 export type { PendingChange };

@@ -4,15 +4,19 @@
 // metrics → authentication → routing → resource handlers.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { apiErrors, toStatusError, StatusError } from '../api/errors.js';
+import { enforceConnectionTimeouts, resolveTimeouts, type ConnectionTimeouts } from './connection-timeouts.js';
+import { writeRawStatus } from './streaming/raw-response.js';
 import { authenticateClientCertificate } from './pki/index.js';
 import { header, writeJSON, writeStatus, writeText, type ApiRequest, type RawRequest, type RawResponse } from './http.js';
 import { routeNonResource } from './non-resource.js';
 import { routeResource } from './router.js';
 import { parseRequestInfo } from './request-info.js';
+import { parseRequestURI, type RequestURI } from './request-uri.js';
 import type { ApiServerMetrics } from './metrics.js';
 import type { UserInfo } from './registry/strategy.js';
 import type { Registry } from './registry/registry.js';
@@ -35,6 +39,8 @@ export interface ApiServerOptions {
   readonly now?: () => Date;
   /** Paths anyone may read without credentials (system:public-info-viewer). */
   readonly publicPaths?: readonly string[];
+  /** TLS handshake / header / idle deadlines of the TLS listeners (upstream-like defaults). */
+  readonly timeouts?: ConnectionTimeouts;
 }
 
 /**
@@ -97,11 +103,24 @@ export class ApiServer {
   #httpsSocket?: Http2SecureServer;
 
   #createHttps(tls: { key: string; cert: string; ca: string }): Http2SecureServer {
+    const timeouts = resolveTimeouts(this.#opts.timeouts);
     const https = createSecureServer(
-      { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
+      {
+        key: tls.key,
+        cert: tls.cert,
+        ca: tls.ca,
+        requestCert: true,
+        rejectUnauthorized: false,
+        allowHTTP1: true,
+        handshakeTimeout: timeouts.handshakeTimeoutMs,
+      },
       (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
     );
+    // Raw connections are tracked from accept, not from the end of the handshake, so stop()
+    // also ends the ones still handshaking.
+    https.on('connection', (s: Socket) => this.#track(s));
     https.on('secureConnection', (s: Socket) => this.#track(s));
+    enforceConnectionTimeouts(https, timeouts);
     https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
       this.#upgrade(req, socket, head, authenticate(socket as TLSSocket));
     });
@@ -139,14 +158,7 @@ export class ApiServer {
       unix.on('connection', (s: Socket) => this.#track(s));
       unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, SOCKET_USER));
       this.#unix = unix;
-      await new Promise<void>((resolve, reject) => {
-        unix.once('error', reject);
-        unix.listen(o.socketPath, () => {
-          unix.off('error', reject);
-          resolve();
-        });
-      });
-      chmodSync(o.socketPath, 0o600);
+      await listenPrivate(unix, o.socketPath);
     }
   }
 
@@ -156,21 +168,38 @@ export class ApiServer {
   }
 
   #upgrade(req: RawRequest, socket: Socket, head: Buffer, user: UserInfo | undefined): void {
-    if (!user) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n' + JSON.stringify(apiErrors.unauthorized().toStatus()));
-      return;
+    // Node's HTTP server drops its own socket error handler once it hands the socket to
+    // 'upgrade'; a reset before a handler takes over would otherwise be an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      parseRequestURI(req.url);
+      if (!user) throw apiErrors.unauthorized();
+      for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
+      throw apiErrors.badRequest('Upgrade request required');
+    } catch (err) {
+      if (!(err instanceof StatusError)) this.#opts.logger.error('upgrade failed', { err: String((err as Error)?.stack ?? err) });
+      writeRawStatus(socket, toStatusError(err));
     }
-    for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
-    const body = JSON.stringify(apiErrors.badRequest('Upgrade request required').toStatus());
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
 
   async #handle(raw: RawRequest, res: RawResponse, user: UserInfo | undefined): Promise<void> {
     const started = process.hrtime.bigint();
-    const url = new URL(raw.url ?? '/', 'https://localhost');
+    // A target that does not parse still gets a request object, so the answer below is a Status.
+    let uri: RequestURI;
+    let uriError: unknown;
+    try {
+      uri = parseRequestURI(raw.url);
+    } catch (err) {
+      uriError = err;
+      uri = { rawPath: '/', path: '/', rawQuery: '' };
+    }
+    const url = new URL('https://localhost/');
+    url.search = uri.rawQuery;
     const req: ApiRequest = {
       method: raw.method ?? 'GET',
       url,
+      path: uri.path,
+      rawPath: uri.rawPath,
       query: url.searchParams,
       headers: raw.headers,
       raw,
@@ -179,11 +208,13 @@ export class ApiServer {
       warnings: [],
       labels: { verb: '', group: '', version: '', resource: '', subresource: '', scope: '' },
     };
-    const info = parseRequestInfo(req.method, url.pathname, url.searchParams);
     const metrics = this.#opts.metrics;
     let longRunningLabels: Record<string, string> | undefined;
+    const pathname = req.path;
     try {
-      if (!user && !(this.#opts.publicPaths ?? PUBLIC_PATHS).some((p) => url.pathname === p || url.pathname.startsWith(p + '/'))) {
+      if (uriError) throw uriError;
+      const info = parseRequestInfo(req.method, pathname, url.searchParams);
+      if (!user && !(this.#opts.publicPaths ?? PUBLIC_PATHS).some((p) => pathname === p || pathname.startsWith(p + '/'))) {
         throw apiErrors.unauthorized();
       }
       if (info.isResourceRequest) {
@@ -207,7 +238,7 @@ export class ApiServer {
       }
     } catch (err) {
       const se = toStatusError(err);
-      if (!(err instanceof StatusError)) this.#opts.logger.error('request failed', { path: url.pathname, err: String((err as Error)?.stack ?? err) });
+      if (!(err instanceof StatusError)) this.#opts.logger.error('request failed', { path: req.rawPath, err: String((err as Error)?.stack ?? err) });
       if (res.headersSent) res.end();
       else writeStatus(req, se);
     } finally {
@@ -223,7 +254,7 @@ export class ApiServer {
       if (!longRunningLabels) metrics.requestDuration.observe(labels, seconds);
       this.#opts.logger.debug('request', {
         verb: req.labels.verb,
-        path: url.pathname,
+        path: req.rawPath,
         code: res.statusCode,
         ms: Math.round(seconds * 1000 * 10) / 10,
         user: req.user.name,
@@ -241,6 +272,29 @@ export class ApiServer {
     ]);
     if (this.#opts.tlsSocketPath) rmSync(this.#opts.tlsSocketPath, { force: true });
     if (this.#opts.socketPath) rmSync(this.#opts.socketPath, { force: true });
+  }
+}
+
+/**
+ * Listens on a unix socket that nobody else can ever connect to: bound inside a fresh 0700
+ * directory, made 0600, then renamed into place. chmod after listen on the final path would
+ * leave a window in which any local user could connect (and be served as system:masters).
+ */
+async function listenPrivate(server: HttpServer, socketPath: string): Promise<void> {
+  const dir = mkdtempSync(join(dirname(socketPath), `.${basename(socketPath)}-`));
+  const tmp = join(dir, 's');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(tmp, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, socketPath);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -59,9 +59,16 @@ interface Http1State {
 export function enforceConnectionTimeouts(server: Http2SecureServer, timeouts: Required<ConnectionTimeouts>): void {
   const http1 = new WeakMap<Socket, Http1State>();
 
+  // The server's own 'secureConnection' listener (registered first) creates an h2 connection's
+  // session and emits 'session' synchronously; the session hides its socket, and destroying
+  // only the session leaves the TCP connection open, so the two are paired here.
+  let created: Http2Session | undefined;
+  server.on('session', (session: Http2Session) => (created = session));
+
   server.on('secureConnection', (socket: TLSSocket) => {
-    // h2 connections are watched through their session (below).
-    if (socket.alpnProtocol === 'h2') return;
+    const session = created;
+    created = undefined;
+    if (socket.alpnProtocol === 'h2' && session) return watchSession(session, socket, timeouts);
     const state: Http1State = { deadline: new Deadline(), active: 0, upgraded: false };
     http1.set(socket, state);
     state.deadline.arm(timeouts.readHeaderTimeoutMs, () => socket.destroy());
@@ -89,27 +96,32 @@ export function enforceConnectionTimeouts(server: Http2SecureServer, timeouts: R
     state.deadline.disarm();
   });
 
-  server.on('session', (session: Http2Session) => {
-    const deadline = new Deadline();
-    let open = 0;
-    const goAway = () => {
-      // GOAWAY, then give the peer a moment to read it before the socket goes.
-      if (!session.closed && !session.destroyed) session.close();
-      const t = setTimeout(() => session.destroy(), 1000);
-      t.unref();
-    };
-    deadline.arm(timeouts.readHeaderTimeoutMs, () => session.destroy());
-    session.once('remoteSettings', () => {
-      if (open === 0) deadline.arm(timeouts.idleTimeoutMs, goAway);
-    });
-    session.on('stream', (stream: ServerHttp2Stream) => {
-      open++;
-      deadline.disarm();
-      stream.once('close', () => {
-        open--;
-        if (open === 0 && !session.destroyed) deadline.arm(timeouts.idleTimeoutMs, goAway);
-      });
-    });
-    session.once('close', () => deadline.disarm());
+}
+
+function watchSession(session: Http2Session, socket: Socket, timeouts: Required<ConnectionTimeouts>): void {
+  const deadline = new Deadline();
+  let open = 0;
+  const goAway = () => {
+    // GOAWAY, then give the peer a moment to read it before the connection goes.
+    if (!session.closed && !session.destroyed) session.close();
+    const t = setTimeout(drop, 1000);
+    t.unref();
+  };
+  const drop = () => {
+    session.destroy();
+    socket.destroy();
+  };
+  deadline.arm(timeouts.readHeaderTimeoutMs, drop);
+  session.once('remoteSettings', () => {
+    if (open === 0) deadline.arm(timeouts.idleTimeoutMs, goAway);
   });
+  session.on('stream', (stream: ServerHttp2Stream) => {
+    open++;
+    deadline.disarm();
+    stream.once('close', () => {
+      open--;
+      if (open === 0 && !session.destroyed) deadline.arm(timeouts.idleTimeoutMs, goAway);
+    });
+  });
+  socket.once('close', () => deadline.disarm());
 }

@@ -115,6 +115,40 @@ describe('connection deadlines', () => {
     await closed;
   });
 
+  it('closes an HTTP/1.1 keep-alive connection once it has been idle', async () => {
+    const pki = join(dataDir, 'pki');
+    const s = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      ca,
+      servername: 'localhost',
+      ALPNProtocols: ['http/1.1'],
+      cert: readFileSync(join(pki, 'admin.crt')),
+      key: readFileSync(join(pki, 'admin.key')),
+    });
+    sockets.push(s);
+    s.on('error', () => undefined);
+    let text = '';
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => (text += c));
+    await new Promise((r) => s.once('secureConnect', r));
+    // Well before node's own HTTP/1.1 keepAliveTimeout (5 s) would close it.
+    const closed = allClosed([s], 4_000);
+    // Two requests on one connection: the deadline between them is the idle one, not the
+    // (shorter) first-request one, and the connection stays usable until it passes.
+    for (const path of ['/readyz', '/livez']) {
+      const seen = text.length;
+      s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const deadline = Date.now() + 10_000;
+      while (!/\r\n0\r\n\r\n$/.test(text.slice(seen))) {
+        assert.ok(Date.now() < deadline, `no answer to ${path}: ${JSON.stringify(text)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.match(text.slice(seen), /^HTTP\/1\.1 200 /);
+    }
+    await closed;
+  });
+
   it('closes idle HTTP/2 sessions, but not one with a watch open', async () => {
     const watcher = client();
     const events: string[] = [];

@@ -159,6 +159,8 @@ describe('requests that must not crash the API server', () => {
   });
 
   it('routes an absolute-form request line on its path, whatever its port', async () => {
+    assertStatus(await rawRequest(url, dataDir, 'GET http://x:99999/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 401, 'Unauthorized');
+    assertStatus(await rawRequest(url, dataDir, 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { credentials: true }), 400, 'BadRequest');
     const anon = await rawRequest(url, dataDir, 'GET http://x:99999/api/v1/namespaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assertStatus(anon, 401, 'Unauthorized');
     const authed = await rawRequest(url, dataDir, 'GET http://x:99999/api/v1/namespaces/default HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', {

@@ -1,16 +1,16 @@
 // The API server: HTTPS (HTTP/2 + HTTP/1.1) on a TCP port with client-certificate authentication,
 // plus plain HTTP on a unix socket under the data dir for local components (the socket file is
-// 0600, so whoever can open it is already root or the owner). One filter chain for both:
+// 0600 from the moment it appears, so whoever can open it is already root or the owner). One filter chain for both:
 // metrics → authentication → routing → resource handlers.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
-import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { apiErrors, toStatusError, StatusError } from '../api/errors.js';
 import { enforceConnectionTimeouts, resolveTimeouts, type ConnectionTimeouts } from './connection-timeouts.js';
 import { writeRawStatus } from './streaming/raw-response.js';
+import { listenPrivate } from './unix-socket.js';
 import { authenticateClientCertificate } from './pki/index.js';
 import { header, writeJSON, writeStatus, writeText, type ApiRequest, type RawRequest, type RawResponse } from './http.js';
 import { routeNonResource } from './non-resource.js';
@@ -114,7 +114,7 @@ export class ApiServer {
         allowHTTP1: true,
         handshakeTimeout: timeouts.handshakeTimeoutMs,
       },
-      (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
+      (req, res) => this.#serve(req, res, () => authenticate(req.socket as TLSSocket)),
     );
     // Raw connections are tracked from accept, not from the end of the handshake, so stop()
     // also ends the ones still handshaking.
@@ -122,7 +122,7 @@ export class ApiServer {
     https.on('secureConnection', (s: Socket) => this.#track(s));
     enforceConnectionTimeouts(https, timeouts);
     https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
-      this.#upgrade(req, socket, head, authenticate(socket as TLSSocket));
+      this.#upgrade(req, socket, head, () => authenticate(socket as TLSSocket));
     });
     return https;
   }
@@ -154,9 +154,9 @@ export class ApiServer {
     }
     if (o.socketPath) {
       rmSync(o.socketPath, { force: true });
-      const unix = createHttpServer((req, res) => void this.#handle(req, res, SOCKET_USER));
+      const unix = createHttpServer((req, res) => this.#serve(req, res, () => SOCKET_USER));
       unix.on('connection', (s: Socket) => this.#track(s));
-      unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, SOCKET_USER));
+      unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, () => SOCKET_USER));
       this.#unix = unix;
       await listenPrivate(unix, o.socketPath);
     }
@@ -167,12 +167,13 @@ export class ApiServer {
     s.on('close', () => this.#sockets.delete(s));
   }
 
-  #upgrade(req: RawRequest, socket: Socket, head: Buffer, user: UserInfo | undefined): void {
+  #upgrade(req: RawRequest, socket: Socket, head: Buffer, authn: () => UserInfo | undefined): void {
     // Node's HTTP server drops its own socket error handler once it hands the socket to
     // 'upgrade'; a reset before a handler takes over would otherwise be an unhandled 'error'.
     socket.on('error', () => socket.destroy());
     try {
       parseRequestURI(req.url);
+      const user = authn();
       if (!user) throw apiErrors.unauthorized();
       for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
       throw apiErrors.badRequest('Upgrade request required');
@@ -180,6 +181,28 @@ export class ApiServer {
       if (!(err instanceof StatusError)) this.#opts.logger.error('upgrade failed', { err: String((err as Error)?.stack ?? err) });
       writeRawStatus(socket, toStatusError(err));
     }
+  }
+
+  /**
+   * Entry point of every request: nothing may escape it, or one bad request (or peer
+   * certificate) takes the whole process down. A certificate that cannot be read is no identity.
+   */
+  #serve(raw: RawRequest, res: RawResponse, authn: () => UserInfo | undefined): void {
+    let user: UserInfo | undefined;
+    try {
+      user = authn();
+    } catch (err) {
+      this.#opts.logger.error('authentication failed', { err: String((err as Error)?.stack ?? err) });
+    }
+    this.#handle(raw, res, user).catch((err: unknown) => {
+      this.#opts.logger.error('request failed', { err: String((err as Error)?.stack ?? err) });
+      try {
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      } catch {
+        // the stream is already gone
+      }
+    });
   }
 
   async #handle(raw: RawRequest, res: RawResponse, user: UserInfo | undefined): Promise<void> {
@@ -272,29 +295,6 @@ export class ApiServer {
     ]);
     if (this.#opts.tlsSocketPath) rmSync(this.#opts.tlsSocketPath, { force: true });
     if (this.#opts.socketPath) rmSync(this.#opts.socketPath, { force: true });
-  }
-}
-
-/**
- * Listens on a unix socket that nobody else can ever connect to: bound inside a fresh 0700
- * directory, made 0600, then renamed into place. chmod after listen on the final path would
- * leave a window in which any local user could connect (and be served as system:masters).
- */
-async function listenPrivate(server: HttpServer, socketPath: string): Promise<void> {
-  const dir = mkdtempSync(join(dirname(socketPath), `.${basename(socketPath)}-`));
-  const tmp = join(dir, 's');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(tmp, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, socketPath);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

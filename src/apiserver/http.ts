@@ -13,7 +13,15 @@ export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 export interface ApiRequest {
   readonly method: string;
+  /**
+   * The query (and only the query: a URL object's pathname is dot-normalized, which would let
+   * `%2e%2e` escape the resource it names). Paths are `path`/`rawPath`.
+   */
   readonly url: URL;
+  /** The percent-decoded request path, never normalized (Go's URL.Path). */
+  readonly path: string;
+  /** The request path as sent, still percent-encoded. */
+  readonly rawPath: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly raw: RawRequest;

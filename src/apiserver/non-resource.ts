@@ -31,7 +31,7 @@ export const SERVER_VERSION = {
 };
 
 export async function routeNonResource(req: ApiRequest, opts: ApiServerOptions, port: number): Promise<void> {
-  const path = req.url.pathname.replace(/\/+$/, '') || '/';
+  const path = req.path.replace(/\/+$/, '') || '/';
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }

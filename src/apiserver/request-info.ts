@@ -23,6 +23,7 @@ export interface NonResourceRequestInfo {
 
 export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
 
+/** `path` is the decoded, unnormalized request path (see request-uri.ts). */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const parts = path.split('/').filter((p) => p !== '');
   let i = 0;
@@ -38,7 +39,9 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     return { isResourceRequest: false, path };
   }
   const version = parts[i++]!;
-  let rest = parts.slice(i).map(decodeURIComponent);
+  // `path` is already percent-decoded once (Go's URL.Path): decoding again would turn `%252e`
+  // into `.` and an escaped `%` into a crash.
+  let rest = parts.slice(i);
   let namespace = '';
   // "namespaces/{ns}/{resource}" addresses a namespaced resource; "namespaces/{ns}" alone is the
   // Namespace object itself (and namespaces/{ns}/status|finalize its subresources).

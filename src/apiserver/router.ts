@@ -12,6 +12,7 @@ import { handleScale } from './handlers/scale.js';
 import { handleBinding } from './handlers/binding.js';
 import type { ResourceCall } from './handlers/context.js';
 import { header } from './http.js';
+import { checkPathSegmentName } from './request-uri.js';
 
 export type SubresourceHandler = (call: ResourceCall) => Promise<void>;
 
@@ -26,6 +27,12 @@ export async function routeResource(req: ApiRequest, info: ResourceRequestInfo, 
   const def = store.def;
   if (!def.namespaced && info.namespace) throw NOT_FOUND();
   if (def.namespaced && !info.namespace && info.name) throw NOT_FOUND();
+  // Segments past a subresource exist only for the proxy subresources ({name}/proxy/{path});
+  // anywhere else there is no such route (go-restful answers 404).
+  if (info.rest.length && info.subresource !== 'proxy') throw NOT_FOUND();
+  // Upstream's storage key functions refuse names that are not safe path segments (`.`, `..`,
+  // `/`, `%`) with a 400 before any lookup; here a `..` must never reach the store either.
+  if (info.name) checkPathSegmentName(info.name);
   const call: ResourceCall = { req, info, store, now };
   const verb = info.verb;
   if (verb !== 'watch') checkAcceptable(header(req, 'accept').replace(/;as=Table[^,]*/g, ''));

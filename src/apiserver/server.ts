@@ -1,18 +1,22 @@
 // The API server: HTTPS (HTTP/2 + HTTP/1.1) on a TCP port with client-certificate authentication,
 // plus plain HTTP on a unix socket under the data dir for local components (the socket file is
-// 0600, so whoever can open it is already root or the owner). One filter chain for both:
+// 0600 from the moment it appears, so whoever can open it is already root or the owner). One filter chain for both:
 // metrics → authentication → routing → resource handlers.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { apiErrors, toStatusError, StatusError } from '../api/errors.js';
+import { enforceConnectionTimeouts, resolveTimeouts, type ConnectionTimeouts } from './connection-timeouts.js';
+import { writeRawStatus } from './streaming/raw-response.js';
+import { listenPrivate } from './unix-socket.js';
 import { authenticateClientCertificate } from './pki/index.js';
 import { header, writeJSON, writeStatus, writeText, type ApiRequest, type RawRequest, type RawResponse } from './http.js';
 import { routeNonResource } from './non-resource.js';
 import { routeResource } from './router.js';
 import { parseRequestInfo } from './request-info.js';
+import { parseRequestURI, type RequestURI } from './request-uri.js';
 import type { ApiServerMetrics } from './metrics.js';
 import type { UserInfo } from './registry/strategy.js';
 import type { Registry } from './registry/registry.js';
@@ -35,6 +39,8 @@ export interface ApiServerOptions {
   readonly now?: () => Date;
   /** Paths anyone may read without credentials (system:public-info-viewer). */
   readonly publicPaths?: readonly string[];
+  /** TLS handshake / header / idle deadlines of the TLS listeners (upstream-like defaults). */
+  readonly timeouts?: ConnectionTimeouts;
 }
 
 /**
@@ -97,13 +103,26 @@ export class ApiServer {
   #httpsSocket?: Http2SecureServer;
 
   #createHttps(tls: { key: string; cert: string; ca: string }): Http2SecureServer {
+    const timeouts = resolveTimeouts(this.#opts.timeouts);
     const https = createSecureServer(
-      { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false, allowHTTP1: true },
-      (req, res) => void this.#handle(req, res, authenticate(req.socket as TLSSocket)),
+      {
+        key: tls.key,
+        cert: tls.cert,
+        ca: tls.ca,
+        requestCert: true,
+        rejectUnauthorized: false,
+        allowHTTP1: true,
+        handshakeTimeout: timeouts.handshakeTimeoutMs,
+      },
+      (req, res) => this.#serve(req, res, () => authenticate(req.socket as TLSSocket)),
     );
+    // Raw connections are tracked from accept, not from the end of the handshake, so stop()
+    // also ends the ones still handshaking.
+    https.on('connection', (s: Socket) => this.#track(s));
     https.on('secureConnection', (s: Socket) => this.#track(s));
+    enforceConnectionTimeouts(https, timeouts);
     https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
-      this.#upgrade(req, socket, head, authenticate(socket as TLSSocket));
+      this.#upgrade(req, socket, head, () => authenticate(socket as TLSSocket));
     });
     return https;
   }
@@ -135,18 +154,11 @@ export class ApiServer {
     }
     if (o.socketPath) {
       rmSync(o.socketPath, { force: true });
-      const unix = createHttpServer((req, res) => void this.#handle(req, res, SOCKET_USER));
+      const unix = createHttpServer((req, res) => this.#serve(req, res, () => SOCKET_USER));
       unix.on('connection', (s: Socket) => this.#track(s));
-      unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, SOCKET_USER));
+      unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, () => SOCKET_USER));
       this.#unix = unix;
-      await new Promise<void>((resolve, reject) => {
-        unix.once('error', reject);
-        unix.listen(o.socketPath, () => {
-          unix.off('error', reject);
-          resolve();
-        });
-      });
-      chmodSync(o.socketPath, 0o600);
+      await listenPrivate(unix, o.socketPath);
     }
   }
 
@@ -155,22 +167,62 @@ export class ApiServer {
     s.on('close', () => this.#sockets.delete(s));
   }
 
-  #upgrade(req: RawRequest, socket: Socket, head: Buffer, user: UserInfo | undefined): void {
-    if (!user) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n' + JSON.stringify(apiErrors.unauthorized().toStatus()));
-      return;
+  #upgrade(req: RawRequest, socket: Socket, head: Buffer, authn: () => UserInfo | undefined): void {
+    // Node's HTTP server drops its own socket error handler once it hands the socket to
+    // 'upgrade'; a reset before a handler takes over would otherwise be an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      parseRequestURI(req.url);
+      const user = authn();
+      if (!user) throw apiErrors.unauthorized();
+      for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
+      throw apiErrors.badRequest('Upgrade request required');
+    } catch (err) {
+      if (!(err instanceof StatusError)) this.#opts.logger.error('upgrade failed', { err: String((err as Error)?.stack ?? err) });
+      writeRawStatus(socket, toStatusError(err));
     }
-    for (const h of this.#upgradeHandlers) if (h(req, socket, head, user)) return;
-    const body = JSON.stringify(apiErrors.badRequest('Upgrade request required').toStatus());
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /**
+   * Entry point of every request: nothing may escape it, or one bad request (or peer
+   * certificate) takes the whole process down. A certificate that cannot be read is no identity.
+   */
+  #serve(raw: RawRequest, res: RawResponse, authn: () => UserInfo | undefined): void {
+    let user: UserInfo | undefined;
+    try {
+      user = authn();
+    } catch (err) {
+      this.#opts.logger.error('authentication failed', { err: String((err as Error)?.stack ?? err) });
+    }
+    this.#handle(raw, res, user).catch((err: unknown) => {
+      this.#opts.logger.error('request failed', { err: String((err as Error)?.stack ?? err) });
+      try {
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      } catch {
+        // the stream is already gone
+      }
+    });
   }
 
   async #handle(raw: RawRequest, res: RawResponse, user: UserInfo | undefined): Promise<void> {
     const started = process.hrtime.bigint();
-    const url = new URL(raw.url ?? '/', 'https://localhost');
+    // A target that does not parse still gets a request object, so the answer below is a Status.
+    let uri: RequestURI;
+    let uriError: unknown;
+    try {
+      uri = parseRequestURI(raw.url);
+    } catch (err) {
+      uriError = err;
+      uri = { rawPath: '/', path: '/', rawQuery: '' };
+    }
+    const url = new URL('https://localhost/');
+    url.search = uri.rawQuery;
     const req: ApiRequest = {
       method: raw.method ?? 'GET',
       url,
+      path: uri.path,
+      rawPath: uri.rawPath,
       query: url.searchParams,
       headers: raw.headers,
       raw,
@@ -179,11 +231,13 @@ export class ApiServer {
       warnings: [],
       labels: { verb: '', group: '', version: '', resource: '', subresource: '', scope: '' },
     };
-    const info = parseRequestInfo(req.method, url.pathname, url.searchParams);
     const metrics = this.#opts.metrics;
     let longRunningLabels: Record<string, string> | undefined;
+    const pathname = req.path;
     try {
-      if (!user && !(this.#opts.publicPaths ?? PUBLIC_PATHS).some((p) => url.pathname === p || url.pathname.startsWith(p + '/'))) {
+      if (uriError) throw uriError;
+      const info = parseRequestInfo(req.method, pathname, url.searchParams);
+      if (!user && !(this.#opts.publicPaths ?? PUBLIC_PATHS).some((p) => pathname === p || pathname.startsWith(p + '/'))) {
         throw apiErrors.unauthorized();
       }
       if (info.isResourceRequest) {
@@ -207,7 +261,7 @@ export class ApiServer {
       }
     } catch (err) {
       const se = toStatusError(err);
-      if (!(err instanceof StatusError)) this.#opts.logger.error('request failed', { path: url.pathname, err: String((err as Error)?.stack ?? err) });
+      if (!(err instanceof StatusError)) this.#opts.logger.error('request failed', { path: req.rawPath, err: String((err as Error)?.stack ?? err) });
       if (res.headersSent) res.end();
       else writeStatus(req, se);
     } finally {
@@ -223,7 +277,7 @@ export class ApiServer {
       if (!longRunningLabels) metrics.requestDuration.observe(labels, seconds);
       this.#opts.logger.debug('request', {
         verb: req.labels.verb,
-        path: url.pathname,
+        path: req.rawPath,
         code: res.statusCode,
         ms: Math.round(seconds * 1000 * 10) / 10,
         user: req.user.name,

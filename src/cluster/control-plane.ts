@@ -1,6 +1,6 @@
 // Composition root for the control plane: picks the storage driver by URL, makes the PKI and
 // kubeconfig, builds the registry and starts the API server. Only this file knows all of them.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openStorage } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
@@ -18,7 +18,8 @@ import { openServiceAllocators } from '../apiserver/registry/service/allocators.
 import { ServiceRepair } from '../apiserver/bootstrap/repair.js';
 import { systemContext } from '../apiserver/bootstrap/events.js';
 import { ClusterIPIndex } from '../apiserver/registry/service/cluster-ip-index.js';
-import { reconcileKubernetesService } from '../apiserver/bootstrap/kubernetes-service.js';
+import { reconcileKubernetesService, startKubernetesServiceController } from '../apiserver/bootstrap/kubernetes-service.js';
+import type { ConnectionTimeouts } from '../apiserver/connection-timeouts.js';
 
 export interface ControlPlaneOptions {
   readonly dataDir: string;
@@ -35,6 +36,10 @@ export interface ControlPlaneOptions {
   readonly advertiseAddress?: string;
   /** Controllers to run in-process against this API server (over its unix socket). */
   readonly controllers?: Controller[];
+  /** TLS handshake / read-header / idle deadlines of the HTTPS listener. */
+  readonly timeouts?: ConnectionTimeouts;
+  /** How often the `kubernetes` Service and its endpoints are reconciled (default 10 s). */
+  readonly kubernetesServiceReconcileIntervalMs?: number;
 }
 
 /** The control plane's address on the node network that `svcnet up` builds (172.18.0.0/16). */
@@ -54,8 +59,16 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode only applies to a directory it creates: an existing data dir (keys, the
+  // system:masters socket, the database) is closed to other users here.
+  chmodSync(dataDir, 0o700);
   const logger = opts.logger ?? createLogger({ component: 'apiserver' });
   const storage = await openStorage(opts.storage ?? `sqlite://${join(dataDir, 'state.db')}`);
+  // Every object, Secrets included, is in the database: owner-only, like the keys.
+  for (const f of ['state.db', 'state.db-wal', 'state.db-shm']) {
+    const p = join(dataDir, f);
+    if (existsSync(p)) chmodSync(p, 0o600);
+  }
   const advertise = opts.advertiseAddress ?? DEFAULT_ADVERTISE_ADDRESS;
   // The serving certificate also covers the address Pods reach the API server at.
   const pki = await ensurePKI(dataDir, { hosts: [advertise] });
@@ -77,6 +90,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     port: opts.port ?? 6443,
     socketPath,
     tlsSocketPath: join(dataDir, 'apiserver-tls.sock'),
+    timeouts: opts.timeouts,
   });
   await server.start();
   // exec, attach-less logs, port-forward and the proxy subresources relay to the node agents.
@@ -94,10 +108,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await repair.runOnce();
   await clusterIPs.start(registry.store('', 'services')!);
   repair.start();
-  await reconcileKubernetesService(registry, {
-    clusterIP: alloc.kubernetesServiceIP,
-    advertiseAddress: advertise,
-    port: server.port,
+  const kubernetesService = { clusterIP: alloc.kubernetesServiceIP, advertiseAddress: advertise, port: server.port };
+  await reconcileKubernetesService(registry, kubernetesService);
+  const kubernetesServiceController = startKubernetesServiceController(registry, kubernetesService, {
+    intervalMs: opts.kubernetesServiceReconcileIntervalMs,
+    onError: (err) => logger.error('reconciling the kubernetes service', { err: String((err as Error)?.stack ?? err) }),
   });
   const compactor = startCompactor(storage, logger);
   let manager: ControllerManager | undefined;
@@ -118,6 +133,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     url,
     async stop() {
       compactor.stop();
+      await kubernetesServiceController.stop();
       repair.stop();
       clusterIPs.stop();
       await manager?.stop();

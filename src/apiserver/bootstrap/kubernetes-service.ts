@@ -87,3 +87,46 @@ export async function reconcileKubernetesService(registry: Registry, o: Kubernet
     (cur) => ({ ...cur, endpoints, ports: slicePorts }),
   );
 }
+
+/** kube-apiserver's --endpoint-reconciler interval and the kubernetes service controller's period. */
+export const KUBERNETES_SERVICE_RECONCILE_INTERVAL_MS = 10_000;
+
+export interface KubernetesServiceController {
+  /** Stops the loop and waits for a round in flight (storage may close right after). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the `kubernetes` Service, Endpoints and EndpointSlice in place, as upstream's
+ * controlplane "kubernetes service controller" does on its interval: one deleted (or edited)
+ * by a user comes back within an interval. A failed round is logged and retried next time.
+ */
+export function startKubernetesServiceController(
+  registry: Registry,
+  o: KubernetesServiceOptions,
+  opts: { readonly intervalMs?: number; readonly onError?: (err: unknown) => void } = {},
+): KubernetesServiceController {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  const round = async () => {
+    try {
+      await reconcileKubernetesService(registry, o);
+    } catch (err) {
+      if (!stopped) opts.onError?.(err);
+    }
+    if (!stopped) schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(() => (inFlight = round()), opts.intervalMs ?? KUBERNETES_SERVICE_RECONCILE_INTERVAL_MS);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}

@@ -59,7 +59,7 @@ export function serveOpenAPIV2(req: ApiRequest): void {
   const res = req.res as ServerResponse;
   if (res.headersSent) return;
   const c = build();
-  const legacy = req.url.pathname.replace(/\/+$/, '') === '/swagger-2.0.0.pb-v1';
+  const legacy = req.path.replace(/\/+$/, '') === '/swagger-2.0.0.pb-v1';
   const format: V2Format | undefined = legacy ? 'protobuf' : negotiateV2(header(req, 'accept'));
   const common = { 'cache-control': 'no-cache, private', 'x-content-type-options': 'nosniff', vary: 'Accept' };
   if (!format) {

@@ -115,12 +115,12 @@ async function openTunnel(kubeletSocket: KubeletSocketResolver, t: ProxyTarget):
 
 export async function serveProxy(call: ResourceCall, registry: Registry, kubeletSocket: KubeletSocketResolver): Promise<void> {
   const { req, info } = call;
-  const split = splitProxyPath(req.url.pathname);
+  const split = splitProxyPath(req.rawPath);
   if (!split) throw apiErrors.badRequest('invalid proxy path');
   const res = req.res as ServerResponse;
   // The root of a proxied resource must end in "/" so relative links resolve under it.
   if (split.rest === '') {
-    res.writeHead(301, { location: `${req.url.pathname}/${req.url.search}` });
+    res.writeHead(301, { location: `${req.rawPath}/${req.url.search}` });
     res.end();
     return;
   }
@@ -132,7 +132,7 @@ export async function serveProxy(call: ResourceCall, registry: Registry, kubelet
     headers[k] = v;
   }
   headers.host = `${t.ip}:${t.port}`;
-  headers['x-forwarded-uri'] = req.url.pathname + req.url.search;
+  headers['x-forwarded-uri'] = req.rawPath + req.url.search;
   headers['x-forwarded-host'] = String(req.headers.host ?? req.headers[':authority'] ?? '');
   headers['x-forwarded-proto'] = 'https';
   headers.connection = 'close';

@@ -34,7 +34,7 @@ export type ApplyResult =
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (isObject(v)) {
-    const out: Obj = {};
+    const out: Obj = Object.create(null) as Obj; // keys are user data: "__proto__" stays a key
     for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
     return out;
   }

@@ -146,9 +146,10 @@ export function mergeObjects(lhs: Json, rhs: Json, node: SchemaNode): Json {
   const ls = shapeOf(node, lhs);
   if (ls === 'leaf' || ls !== shapeOf(node, rhs)) return structuredClone(rhs);
   if (ls === 'list') return mergeList(lhs as Json[], rhs as Json[], node);
-  const out: Obj = {};
+  // Null-prototype maps and own reads: member names are user data ("__proto__" included).
+  const out: Obj = Object.create(null) as Obj;
   for (const [k, v] of Object.entries(lhs as Obj)) out[k] = structuredClone(v);
-  for (const [k, v] of entries(rhs)) out[k] = mergeObjects((lhs as Obj)[k], v, fieldNode(node, k));
+  for (const [k, v] of entries(rhs)) out[k] = mergeObjects(Object.hasOwn(lhs as Obj, k) ? (lhs as Obj)[k] : undefined, v, fieldNode(node, k));
   return out;
 }
 
@@ -226,7 +227,7 @@ export function removeItems(value: Json, set: FieldSet, node: SchemaNode): Json 
     }
     return out.length > 0 ? out : undefined;
   }
-  const out: Obj = {};
+  const out: Obj = Object.create(null) as Obj;
   for (const [k, v] of Object.entries(value as Obj)) {
     const pe = fieldPE(k);
     if (set.hasMember(pe)) continue;

@@ -106,7 +106,8 @@ class Walker {
   #field(field: Field, wire: number, r: Reader, present: Map<string, unknown>, path: string): void {
     if (field instanceof protobuf.MapField) {
       if (wire !== WIRE_LEN) fail(`wrong wire type ${wire} for map ${path}`);
-      const entries = (present.get(field.name) as Record<string, unknown> | undefined) ?? {};
+      // A null-prototype map: a key "__proto__" is an ordinary map key.
+      const entries = (present.get(field.name) as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
       const [k, v] = this.#mapEntry(field, r, path);
       entries[k] = v;
       present.set(field.name, entries);

@@ -4,14 +4,21 @@
 import { badPatch } from './patch-errors.js';
 import { cloneJson, isJsonMap, type JsonMap } from './json-value.js';
 
-/** evanphx pruneNulls: a newly inserted value keeps no null members (also inside arrays). */
-function pruneNulls(v: unknown): void {
-  if (Array.isArray(v)) {
-    for (const item of v) pruneNulls(item);
-  } else if (isJsonMap(v)) {
-    for (const [k, item] of Object.entries(v)) {
-      if (item === null) delete v[k];
-      else pruneNulls(item);
+/**
+ * evanphx pruneNulls: a newly inserted value keeps no null members (also inside arrays).
+ * Iterative: the value may be nested as deep as the decoder allows.
+ */
+function pruneNulls(root: unknown): void {
+  const work = [root];
+  while (work.length > 0) {
+    const v = work.pop();
+    if (Array.isArray(v)) {
+      work.push(...v);
+    } else if (isJsonMap(v)) {
+      for (const [k, item] of Object.entries(v)) {
+        if (item === null) delete v[k];
+        else work.push(item);
+      }
     }
   }
 }

@@ -8,6 +8,8 @@
 // It is iterative (an explicit stack), so no input can exhaust the call stack. Members are created
 // as own data properties (as JSON.parse does), so a key "__proto__" is an ordinary key.
 
+import { defineMember } from '../api/patch/json-value.js';
+
 /** encoding/json's maxNestingDepth. */
 export const MAX_NESTING_DEPTH = 10000;
 
@@ -28,11 +30,7 @@ export function numberLiteral(container: object, key: string | number): string |
   return numberLiterals.get(container)?.get(String(key));
 }
 
-/** Sets a member as an own data property: `obj[key] = v` would call the __proto__ setter. */
-export function defineMember(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
-}
+export { defineMember };
 
 /** quoteChar of Go's scanner. */
 function quoteChar(c: string): string {

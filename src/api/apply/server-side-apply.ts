@@ -1,6 +1,7 @@
 // Server-side apply of one object (PATCH with application/apply-patch+yaml), with the apiserver's
 // field manager layers: ownership of existing fields before the first apply, the client-side
 // apply upgrade path for manager `kubectl`, and the manager cap.
+import { defineMember } from '../patch/json-value.js';
 import { conflictsFrom } from './conflict.js';
 import type { Conflict } from './conflict.js';
 import { applyConfig, applyUpdate } from './field-manager.js';
@@ -34,8 +35,9 @@ export type ApplyResult =
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (isObject(v)) {
-    const out: Obj = Object.create(null) as Obj; // keys are user data: "__proto__" stays a key
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    const out: Obj = {};
+    // Keys are user data: "__proto__" stays an own member.
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) defineMember(out, k, withoutNulls(x));
     return out;
   }
   return v;

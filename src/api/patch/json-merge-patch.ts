@@ -2,7 +2,7 @@
 // gopkg.in/evanphx/json-patch.v4 MergePatch. kubectl label/annotate/scale and `patch --type=merge`
 // send this type.
 import { badPatch } from './patch-errors.js';
-import { cloneJson, isJsonMap, type JsonMap } from './json-value.js';
+import { cloneJson, isJsonMap, toPlainJson, type JsonMap } from './json-value.js';
 
 /**
  * evanphx pruneNulls: a newly inserted value keeps no null members (also inside arrays).
@@ -52,5 +52,5 @@ export function applyMergePatch(original: Readonly<JsonMap>, patch: unknown): Js
   if (!isJsonMap(patch)) throw badPatch('Invalid JSON Patch');
   const doc = cloneJson(original) as JsonMap;
   mergeDocs(doc, cloneJson(patch));
-  return doc;
+  return toPlainJson(doc);
 }

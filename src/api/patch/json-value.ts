@@ -11,6 +11,40 @@ export function isJsonMap(v: unknown): v is JsonMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Sets a member as an own data property: `obj[key] = v` would call the __proto__ setter. */
+export function defineMember(obj: JsonMap, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/**
+ * The same value with ordinary objects again (what the rest of the server and JSON.parse use),
+ * member "__proto__" kept as an own data property. Iterative, like cloneJson.
+ */
+export function toPlainJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  const copyOf = (x: unknown): unknown => (x === null || typeof x !== 'object' ? x : Array.isArray(x) ? [] : {});
+  const root = copyOf(v);
+  const work: [unknown, unknown][] = [[v, root]];
+  while (work.length > 0) {
+    const [src, dst] = work.pop()!;
+    if (Array.isArray(src)) {
+      for (const item of src) {
+        const c = copyOf(item);
+        (dst as unknown[]).push(c);
+        if (c !== item) work.push([item, c]);
+      }
+    } else {
+      for (const [k, item] of Object.entries(src as JsonMap)) {
+        const c = copyOf(item);
+        defineMember(dst as JsonMap, k, c);
+        if (c !== item) work.push([item, c]);
+      }
+    }
+  }
+  return root as T;
+}
+
 /** An empty null-prototype map. */
 export function newMap(): JsonMap {
   return Object.create(null) as JsonMap;

@@ -13,7 +13,7 @@
 //  - keys are processed in the patch's order (Go iterates maps randomly);
 //  - empty lists on both sides of a `$setElementOrder` are accepted (Go objects omit them).
 import type { StatusError } from '../errors.js';
-import { isJsonMap, cloneJson, newMap, type JsonMap } from './json-value.js';
+import { isJsonMap, cloneJson, newMap, toPlainJson, type JsonMap } from './json-value.js';
 import { jsonKind } from './go-format.js';
 import { badPatch } from './patch-errors.js';
 import { fieldMeta, mergeStrategyOf, type PatchMeta, type PatchSchema } from './patch-meta.js';
@@ -282,9 +282,9 @@ function mergeSliceWithoutSpecialElements(original: unknown[], patch: readonly u
  * (see patchMetaFor). Errors are StatusErrors shaped like the apiserver's.
  */
 export function applyStrategicMergePatch(original: Readonly<JsonMap>, patch: unknown, schema: PatchSchema): JsonMap {
-  if (patch === null) return cloneJson(original) as JsonMap;
+  if (patch === null) return toPlainJson(original) as JsonMap;
   if (!isJsonMap(patch)) {
     throw badPatch(`json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeMap(cloneJson(original) as JsonMap, cloneJson(patch), schema);
+  return toPlainJson(mergeMap(cloneJson(original) as JsonMap, cloneJson(patch), schema));
 }

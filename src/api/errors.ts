@@ -155,5 +155,10 @@ export const apiErrors = {
 /** Turns anything thrown into a StatusError (unknown errors become 500s, and are logged by the caller). */
 export function toStatusError(err: unknown): StatusError {
   if (err instanceof StatusError) return err;
+  // Only input can nest values deep enough to exhaust the stack (bodies are limited to Go's
+  // 10000 levels, but copying or serializing such a value recurses): the request's fault, a 400.
+  if (err instanceof RangeError && /call stack size/.test(err.message)) {
+    return apiErrors.badRequest('the request body is nested too deeply to be processed');
+  }
   return apiErrors.internal(err instanceof Error ? err.message : String(err));
 }

@@ -6,18 +6,75 @@ import type { KubeObject } from '../api/meta.js';
 import { setDefaults } from '../api/defaults/index.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
+import { JSONSyntaxError, parseJSONText } from './json-text.js';
 import { pruneUnknownFields } from './schema/known-fields.js';
+import { typeErrorOf } from './schema/typed-decode.js';
+
+/**
+ * YAML anchors and aliases can expand a small body into a huge value ("billion laughs"); the
+ * yaml package refuses more aliases than this (its resource-exhaustion guard).
+ */
+const YAML_MAX_ALIAS_COUNT = 100;
 
 export function mediaType(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();
 }
 
-/** Parses a JSON body; duplicate keys are reported for fieldValidation (JSON.parse keeps the last). */
+/**
+ * Parses a JSON body with Go's nesting limit (10000) and number literals kept for typed decoding;
+ * for duplicate keys the last wins, as in Go (fieldValidation reports them).
+ */
 export function parseJSONBody(body: Buffer, what: string): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJSONText(body.toString('utf8'));
+  } catch (err) {
+    if (err instanceof JSONSyntaxError) throw apiErrors.badRequest(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Parses a YAML body (or an apply configuration), with the alias-expansion guard. */
+export function parseYAMLBody(body: Buffer, what: string): unknown {
+  try {
+    return parseYAML(body.toString('utf8'), { maxAliasCount: YAML_MAX_ALIAS_COUNT });
   } catch (err) {
     throw apiErrors.badRequest(`${what}: ${(err as Error).message}`);
+  }
+}
+
+/** summarizeData of the apiserver's handlers: the body's start, as text or in hex. */
+function summarizeData(data: Buffer, maxLength: number): string {
+  if (data.length === 0) return '<empty>';
+  const head = data.subarray(0, maxLength);
+  const more = data.length > maxLength ? ' ...' : '';
+  return data[0] === 0x7b ? `${head.toString('utf8')}${more}` : `${head.toString('hex')}${more}`;
+}
+
+/**
+ * A JSON create/update body that does not parse: the serializer fails finding apiVersion/kind
+ * (SimpleMetaFactory.Interpret), so transformDecodeError has no kind and words it like this.
+ */
+function unparsableObject(kind: string, body: Buffer, err: JSONSyntaxError) {
+  return apiErrors.badRequest(
+    `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err.message} (${summarizeData(body, 30)})`,
+  );
+}
+
+/** Parses a create/update JSON body, with the apiserver's error for one that is not JSON. */
+export function parseJSONObjectBody(body: Buffer, kind: string): unknown {
+  try {
+    return parseJSONText(body.toString('utf8'));
+  } catch (err) {
+    if (err instanceof JSONSyntaxError) throw unparsableObject(kind, body, err);
+    throw err;
+  }
+}
+
+/** Rejects a value that does not fit the kind's Go types, with the decoder's message. */
+export function checkTypes(expect: { group: string; version: string; kind: string }, obj: Record<string, unknown>): void {
+  const problem = typeErrorOf(expect, obj);
+  if (problem !== undefined) {
+    throw apiErrors.badRequest(`${expect.kind} in version ${JSON.stringify(expect.version)} cannot be handled as a ${expect.kind}: ${problem}`);
   }
 }
 
@@ -42,13 +99,9 @@ export function decodeObject(
     const decoded = decodeKubernetesProtobuf(body);
     obj = { ...decoded.object, apiVersion: decoded.apiVersion, kind: decoded.kind };
   } else if (type === 'application/yaml') {
-    try {
-      obj = parseYAML(body.toString('utf8'));
-    } catch (err) {
-      throw apiErrors.badRequest(`${what}: ${(err as Error).message}`);
-    }
+    obj = parseYAMLBody(body, what);
   } else if (type === 'application/json' || type === '') {
-    obj = parseJSONBody(body, what);
+    obj = parseJSONObjectBody(body, expect.kind);
   } else {
     throw apiErrors.unsupportedMediaType(contentType);
   }
@@ -65,11 +118,14 @@ export function decodeObject(
       `the API version in the data (${o.apiVersion}) does not match the expected API version (${wantAPIVersion})`,
     );
   }
+  // Type errors first: upstream fails decoding into the Go struct before anything else looks at it.
+  checkTypes(expect, o);
   o.apiVersion = wantAPIVersion;
   o.kind = expect.kind;
   if (o.metadata === undefined || o.metadata === null) o.metadata = {};
   if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) {
-    throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${typeof o.metadata} into Go struct field ${expect.kind}.metadata of type v1.ObjectMeta`);
+    const got = Array.isArray(o.metadata) ? 'array' : typeof o.metadata === 'boolean' ? 'bool' : typeof o.metadata;
+    throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${got} into Go struct field ${expect.kind}.metadata of type v1.ObjectMeta`);
   }
   pruneUnknownFields(expect, o);
   setDefaults(expect.group, expect.version, expect.kind, o);

@@ -2,7 +2,8 @@
 // unknown and duplicate fields are errors (Strict), warnings (Warn) or dropped silently (Ignore).
 import { apiErrors } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
-import { mediaType } from './decode.js';
+import { checkTypes, mediaType } from './decode.js';
+import { parseJSONText } from './json-text.js';
 import { unknownFields } from './schema/known-fields.js';
 import type { ResourceCall } from './handlers/context.js';
 
@@ -87,10 +88,12 @@ export function checkUnknownFields(call: ResourceCall, body: Buffer, contentType
   const text = body.toString('utf8');
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = parseJSONText(text);
   } catch {
     return undefined; // the decoder reports syntax errors with the upstream text
   }
+  // A value of the wrong type fails the decode itself, before strict field errors are reported.
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) checkTypes(call.store.def, obj as Record<string, unknown>);
   const problems = [
     ...duplicateFields(text).map((f) => `duplicate field ${JSON.stringify(f)}`),
     ...unknownFields(call.store.def, obj).map((f) => `unknown field ${JSON.stringify(f)}`),
@@ -101,6 +104,7 @@ export function checkUnknownFields(call: ResourceCall, body: Buffer, contentType
 
 export function checkUnknownFieldsInObject(call: ResourceCall, obj: KubeObject): void {
   fieldValidationOf(call.req.query);
+  checkTypes(call.store.def, obj as unknown as Record<string, unknown>);
   report(
     call,
     unknownFields(call.store.def, obj).map((f) => `unknown field ${JSON.stringify(f)}`),

@@ -90,7 +90,8 @@ export function mapList(
 export function fieldNode(node: SchemaNode, name: string): SchemaNode {
   switch (node.type) {
     case 'struct':
-      return node.fields[name] ?? node.rest ?? LOOSE;
+      // Own members only: a key such as "constructor" is a field name like any other.
+      return (Object.hasOwn(node.fields, name) ? node.fields[name] : undefined) ?? node.rest ?? LOOSE;
     case 'map':
       return node.element;
     case 'untyped':

@@ -1,6 +1,7 @@
 // Server-side apply of one object (PATCH with application/apply-patch+yaml), with the apiserver's
 // field manager layers: ownership of existing fields before the first apply, the client-side
 // apply upgrade path for manager `kubectl`, and the manager cap.
+import { defineMember } from '../patch/json-value.js';
 import { conflictsFrom } from './conflict.js';
 import type { Conflict } from './conflict.js';
 import { applyConfig, applyUpdate } from './field-manager.js';
@@ -35,7 +36,8 @@ function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (isObject(v)) {
     const out: Obj = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    // Keys are user data: "__proto__" stays an own member.
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) defineMember(out, k, withoutNulls(x));
     return out;
   }
   return v;

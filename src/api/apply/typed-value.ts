@@ -1,5 +1,6 @@
 // Walks over plain JSON objects guided by a schema, mirroring structured-merge-diff's typed
 // package: ToFieldSet, Compare, Merge and RemoveItems. Absent and null values are the same here.
+import { defineMember } from '../patch/json-value.js';
 import { FieldSet } from './field-set.js';
 import { fieldPE, indexPE, keyPE, valuePE } from './path-element.js';
 import type { PathElement } from './path-element.js';
@@ -146,9 +147,10 @@ export function mergeObjects(lhs: Json, rhs: Json, node: SchemaNode): Json {
   const ls = shapeOf(node, lhs);
   if (ls === 'leaf' || ls !== shapeOf(node, rhs)) return structuredClone(rhs);
   if (ls === 'list') return mergeList(lhs as Json[], rhs as Json[], node);
+  // Own reads and writes: member names are user data ("__proto__" included).
   const out: Obj = {};
-  for (const [k, v] of Object.entries(lhs as Obj)) out[k] = structuredClone(v);
-  for (const [k, v] of entries(rhs)) out[k] = mergeObjects((lhs as Obj)[k], v, fieldNode(node, k));
+  for (const [k, v] of Object.entries(lhs as Obj)) defineMember(out, k, structuredClone(v));
+  for (const [k, v] of entries(rhs)) defineMember(out, k, mergeObjects(Object.hasOwn(lhs as Obj, k) ? (lhs as Obj)[k] : undefined, v, fieldNode(node, k)));
   return out;
 }
 
@@ -233,8 +235,8 @@ export function removeItems(value: Json, set: FieldSet, node: SchemaNode): Json 
     const sub = set.withPrefix(pe);
     const child = fieldNode(node, k);
     const nv = sub.isEmpty() ? structuredClone(v) : removeItems(v, sub, child);
-    if (nv !== undefined) out[k] = nv;
-    else if (isZero(child)) out[k] = child.type === 'list' ? [] : {};
+    if (nv !== undefined) defineMember(out, k, nv);
+    else if (isZero(child)) defineMember(out, k, child.type === 'list' ? [] : {});
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

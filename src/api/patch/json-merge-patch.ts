@@ -2,16 +2,23 @@
 // gopkg.in/evanphx/json-patch.v4 MergePatch. kubectl label/annotate/scale and `patch --type=merge`
 // send this type.
 import { badPatch } from './patch-errors.js';
-import { cloneJson, isJsonMap, type JsonMap } from './json-value.js';
+import { cloneJson, isJsonMap, toPlainJson, type JsonMap } from './json-value.js';
 
-/** evanphx pruneNulls: a newly inserted value keeps no null members (also inside arrays). */
-function pruneNulls(v: unknown): void {
-  if (Array.isArray(v)) {
-    for (const item of v) pruneNulls(item);
-  } else if (isJsonMap(v)) {
-    for (const [k, item] of Object.entries(v)) {
-      if (item === null) delete v[k];
-      else pruneNulls(item);
+/**
+ * evanphx pruneNulls: a newly inserted value keeps no null members (also inside arrays).
+ * Iterative: the value may be nested as deep as the decoder allows.
+ */
+function pruneNulls(root: unknown): void {
+  const work = [root];
+  while (work.length > 0) {
+    const v = work.pop();
+    if (Array.isArray(v)) {
+      work.push(...v);
+    } else if (isJsonMap(v)) {
+      for (const [k, item] of Object.entries(v)) {
+        if (item === null) delete v[k];
+        else work.push(item);
+      }
     }
   }
 }
@@ -45,5 +52,5 @@ export function applyMergePatch(original: Readonly<JsonMap>, patch: unknown): Js
   if (!isJsonMap(patch)) throw badPatch('Invalid JSON Patch');
   const doc = cloneJson(original) as JsonMap;
   mergeDocs(doc, cloneJson(patch));
-  return doc;
+  return toPlainJson(doc);
 }

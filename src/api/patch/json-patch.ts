@@ -10,7 +10,7 @@ import type { Operation } from 'fast-json-patch';
 import { apiErrors } from '../errors.js';
 import { badPatch, unprocessablePatch } from './patch-errors.js';
 import { jsonKind } from './go-format.js';
-import { cloneJson, isJsonMap, type JsonMap } from './json-value.js';
+import { cloneJson, isJsonMap, toPlainJson, type JsonMap } from './json-value.js';
 
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
@@ -45,5 +45,5 @@ export function applyJsonPatch(original: Readonly<JsonMap>, ops: unknown): JsonM
   }
   // Replacing the root with a non-object cannot decode into a Kubernetes object.
   if (!isJsonMap(result)) throw unprocessablePatch();
-  return result;
+  return toPlainJson(result);
 }

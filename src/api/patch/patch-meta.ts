@@ -119,7 +119,8 @@ export const PATCH_META: Readonly<Record<string, PatchSchema>> = {
 
 /** Patch metadata for `apiVersion` + `kind`; unknown kinds replace every list. */
 export function patchMetaFor(apiVersion: string, kind: string): PatchSchema {
-  return PATCH_META[`${apiVersion}/${kind}`] ?? EMPTY_PATCH_META;
+  const key = `${apiVersion}/${kind}`;
+  return Object.hasOwn(PATCH_META, key) ? PATCH_META[key]! : EMPTY_PATCH_META;
 }
 
 /** The strategy that decides merging ("merge", "replace" or none), ignoring retainKeys. */
@@ -132,5 +133,7 @@ export function mergeStrategyOf(meta: PatchMeta | undefined): 'merge' | 'replace
 }
 
 export function fieldMeta(meta: PatchMeta | undefined, field: string): PatchMeta | undefined {
-  return meta?.fields?.[field];
+  // Own members only: a patch key "constructor" must not find Object.prototype.constructor.
+  const fields = meta?.fields;
+  return fields && Object.hasOwn(fields, field) ? fields[field] : undefined;
 }

@@ -13,7 +13,7 @@
 //  - keys are processed in the patch's order (Go iterates maps randomly);
 //  - empty lists on both sides of a `$setElementOrder` are accepted (Go objects omit them).
 import type { StatusError } from '../errors.js';
-import { isJsonMap, cloneJson, type JsonMap } from './json-value.js';
+import { isJsonMap, cloneJson, newMap, toPlainJson, type JsonMap } from './json-value.js';
 import { jsonKind } from './go-format.js';
 import { badPatch } from './patch-errors.js';
 import { fieldMeta, mergeStrategyOf, type PatchMeta, type PatchSchema } from './patch-meta.js';
@@ -70,7 +70,7 @@ function dedupeScalars(list: readonly unknown[]): unknown[] {
 
 /** A value that lands where the original has nothing comparable: apply its directives to empty. */
 function applyToNothing(value: unknown, meta: PatchMeta | undefined): unknown {
-  if (isJsonMap(value)) return mergeMap({}, value, meta);
+  if (isJsonMap(value)) return mergeMap(newMap(), value, meta);
   if (Array.isArray(value) && mergeStrategyOf(meta) === 'merge') return mergeSlice([], value, meta, false);
   return value;
 }
@@ -82,7 +82,7 @@ function mergeMap(original: JsonMap, patch: JsonMap, meta: PatchMeta | undefined
       delete patch[DIRECTIVE];
       return patch;
     }
-    if (directive === 'delete') return {};
+    if (directive === 'delete') return newMap();
     throw smpErrors.badPatchType(directive, patch);
   }
   applyRetainKeysDirective(original, patch);
@@ -222,7 +222,7 @@ function mergeSlice(original: unknown[], patch: unknown[], meta: PatchMeta | und
     const special = mergeSliceWithSpecialElements(original, patch, mergeKey);
     if (special.replace) {
       // `$patch: replace` inside the list: the remaining patch items are the whole list.
-      original = special.plain.map((v) => mergeMap({}, v as JsonMap, meta));
+      original = special.plain.map((v) => mergeMap(newMap(), v as JsonMap, meta));
       patch = [];
     } else {
       original = special.original;
@@ -272,7 +272,7 @@ function mergeSliceWithoutSpecialElements(original: unknown[], patch: readonly u
     if (!(mergeKey in m)) throw smpErrors.noMergeKey(m, mergeKey);
     const k = findByMergeKey(out, mergeKey, m[mergeKey]);
     if (k >= 0) out[k] = mergeMap(out[k] as JsonMap, m, meta);
-    else out.push(mergeMap({}, m, meta));
+    else out.push(mergeMap(newMap(), m, meta));
   }
   return out;
 }
@@ -282,9 +282,9 @@ function mergeSliceWithoutSpecialElements(original: unknown[], patch: readonly u
  * (see patchMetaFor). Errors are StatusErrors shaped like the apiserver's.
  */
 export function applyStrategicMergePatch(original: Readonly<JsonMap>, patch: unknown, schema: PatchSchema): JsonMap {
-  if (patch === null) return cloneJson(original) as JsonMap;
+  if (patch === null) return toPlainJson(original) as JsonMap;
   if (!isJsonMap(patch)) {
     throw badPatch(`json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeMap(cloneJson(original) as JsonMap, cloneJson(patch), schema);
+  return toPlainJson(mergeMap(cloneJson(original) as JsonMap, cloneJson(patch), schema));
 }

@@ -24,7 +24,8 @@ const Tok = {
 
 type Token = (typeof Tok)[keyof typeof Tok];
 
-const STRING_TO_TOKEN: Readonly<Record<string, Token>> = {
+// A Map: selector words are user input, and a plain object would turn "constructor" into a token.
+const STRING_TO_TOKEN: ReadonlyMap<string, Token> = new Map(Object.entries({
   ')': Tok.ClosedPar,
   ',': Tok.Comma,
   '!': Tok.DoesNotExist,
@@ -36,7 +37,7 @@ const STRING_TO_TOKEN: Readonly<Record<string, Token>> = {
   '!=': Tok.NotEquals,
   notin: Tok.NotIn,
   '(': Tok.OpenPar,
-};
+}));
 
 interface Item {
   readonly tok: Token;
@@ -62,7 +63,7 @@ function lex(s: string): Item[] {
       let buf = '';
       while (pos < s.length && isSpecialSymbol(s[pos]!)) {
         buf += s[pos];
-        const tok = STRING_TO_TOKEN[buf];
+        const tok = STRING_TO_TOKEN.get(buf);
         if (tok) last = { tok, lit: buf };
         else if (last) break;
         pos++;
@@ -72,7 +73,7 @@ function lex(s: string): Item[] {
     } else {
       let buf = '';
       while (pos < s.length && !isSpecialSymbol(s[pos]!) && !isWhitespace(s[pos]!)) buf += s[pos++];
-      items.push({ tok: STRING_TO_TOKEN[buf] ?? Tok.Identifier, lit: buf });
+      items.push({ tok: STRING_TO_TOKEN.get(buf) ?? Tok.Identifier, lit: buf });
     }
   }
 }

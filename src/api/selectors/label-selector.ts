@@ -116,7 +116,7 @@ export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefi
     requirements.push(r.requirement);
   }
   for (const expr of matchExpressions) {
-    const op = OBJECT_OPERATORS[expr.operator];
+    const op = Object.hasOwn(OBJECT_OPERATORS, expr.operator) ? OBJECT_OPERATORS[expr.operator] : undefined;
     if (!op) throw selectorError(`${goQuote(expr.operator)} is not a valid label selector operator`);
     const r = newRequirement(expr.key, op, [...(expr.values ?? [])]);
     if (r.error !== undefined) throw selectorError(r.error);

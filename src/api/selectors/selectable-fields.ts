@@ -180,7 +180,8 @@ export function convertFieldSelector(resourceKey: string, selector: FieldSelecto
         `${goQuote(field)} is not a known field selector: only ${goQuote(DEFAULT_LABELS[0])}, ${goQuote(DEFAULT_LABELS[1])}`,
       );
     }
-    const alias = r.aliases?.[field];
+    // Own members only: the field name is user input ("constructor" is no alias).
+    const alias = r.aliases && Object.hasOwn(r.aliases, field) ? r.aliases[field] : undefined;
     if (alias) return [alias, value];
     if (r.labels.includes(field)) return [field, value];
     throw apiErrors.badRequest(`field label not supported: ${field}`);

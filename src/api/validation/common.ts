@@ -14,7 +14,8 @@ export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 export const strMap = (v: unknown): Record<string, string> => {
-  const out: Record<string, string> = {};
+  // Null prototype: keys are user data, and a "__proto__" label must be validated like any key.
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, x] of Object.entries(obj(v))) out[k] = typeof x === 'string' ? x : String(x);
   return out;
 };

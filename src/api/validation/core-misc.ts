@@ -32,7 +32,7 @@ export function validateConfigMap(cm: Obj): FieldError[] {
   const binary = obj(cm.binaryData);
   for (const [k, v] of Object.entries(obj(cm.data))) {
     errs.push(...invalidEach(key('data', k), k, isConfigMapKey(k)));
-    if (k in binary) errs.push(fieldErr.invalid(key('data', k), k, 'duplicate of key present in binaryData'));
+    if (Object.hasOwn(binary, k)) errs.push(fieldErr.invalid(key('data', k), k, 'duplicate of key present in binaryData'));
     total += byteLen(str(v));
   }
   for (const [k, v] of Object.entries(binary)) {

@@ -1,11 +1,10 @@
 // PATCH in its four content types: JSON patch, merge patch, strategic merge patch and
 // server-side apply. The patch is applied to the current object inside the store's
 // read-modify-write loop, so concurrent writers retry instead of losing updates.
-import { parse as parseYAML } from 'yaml';
 import { apiErrors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchMetaFor } from '../../api/patch/index.js';
-import { decodeObject, mediaType, parseJSONBody } from '../decode.js';
+import { decodeObject, mediaType, parseJSONBody, parseYAMLBody } from '../decode.js';
 import { checkUnknownFieldsInObject } from '../field-validation.js';
 import { header, readBody } from '../http.js';
 import { applyServerSide, recordManagedFields } from '../registry/managed-fields.js';
@@ -33,12 +32,7 @@ export async function handlePatch(call: ResourceCall): Promise<void> {
     if (!q.get('fieldManager')) {
       throw apiErrors.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     }
-    let applied: unknown;
-    try {
-      applied = parseYAML(body.toString('utf8'));
-    } catch (err) {
-      throw apiErrors.badRequest(`error decoding YAML: ${(err as Error).message}`);
-    }
+    const applied = parseYAMLBody(body, 'error decoding YAML');
     if (!applied || typeof applied !== 'object' || Array.isArray(applied)) {
       throw apiErrors.badRequest('error decoding YAML: the apply configuration must be an object');
     }

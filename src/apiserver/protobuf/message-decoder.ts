@@ -7,6 +7,7 @@
 import protobuf from 'protobufjs';
 import type { Field, MapField, Reader, Type } from 'protobufjs';
 import { apiErrors } from '../../api/errors.js';
+import { defineMember } from '../json-text.js';
 import { WELL_KNOWN, type PresentFields } from './well-known.js';
 
 const MAX_DEPTH = 64;
@@ -108,7 +109,8 @@ class Walker {
       if (wire !== WIRE_LEN) fail(`wrong wire type ${wire} for map ${path}`);
       const entries = (present.get(field.name) as Record<string, unknown> | undefined) ?? {};
       const [k, v] = this.#mapEntry(field, r, path);
-      entries[k] = v;
+      defineMember(entries, k, v); // a key "__proto__" is an ordinary map key
+
       present.set(field.name, entries);
       return;
     }

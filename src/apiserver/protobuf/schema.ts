@@ -46,7 +46,10 @@ export function messageType(fullName: string): Type {
 
 /** The message for a kind in an apiVersion, or undefined when we have no schema for it. */
 export function typeForKind(apiVersion: string, kind: string): Type | undefined {
-  const pkg = META_KINDS_IN_EVERY_VERSION.has(kind) ? META_PACKAGE : PACKAGE_BY_API_VERSION[apiVersion];
-  if (!pkg || !KINDS[pkg]?.includes(kind)) return undefined;
+  // apiVersion and kind come from the request (the protobuf envelope): own members only.
+  const pkg = META_KINDS_IN_EVERY_VERSION.has(kind)
+    ? META_PACKAGE
+    : Object.hasOwn(PACKAGE_BY_API_VERSION, apiVersion) ? PACKAGE_BY_API_VERSION[apiVersion] : undefined;
+  if (!pkg || !Object.hasOwn(KINDS, pkg) || !KINDS[pkg]!.includes(kind)) return undefined;
   return messageType(`${pkg}.${kind}`);
 }

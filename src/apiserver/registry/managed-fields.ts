@@ -4,6 +4,7 @@ import { conflictError, schemaFor, serverSideApply, trackUpdate } from '../../ap
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { decodeObject } from '../decode.js';
 import { apiVersionOf, type ResourceDef } from '../resources.js';
+import { pruneUnknownFields } from '../schema/known-fields.js';
 import type { RequestContext } from './strategy.js';
 
 /** Sets next.metadata.managedFields for a create/update/patch by ctx.fieldManager. */
@@ -36,6 +37,9 @@ export function applyServerSide(
   subresource: string,
 ): KubeObject {
   const apiVersion = apiVersionOf(def);
+  // Fields the Go type lacks are not part of the configuration (they were reported already by
+  // fieldValidation): they own nothing and are not merged.
+  pruneUnknownFields(def, applied as unknown as Record<string, unknown>);
   const result = serverSideApply(current, applied, {
     manager: ctx.fieldManager,
     force,

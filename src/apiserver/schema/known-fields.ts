@@ -31,7 +31,9 @@ const isInline = (f: FieldLike) => (f.options as { jsonInline?: boolean } | unde
  * httpGet/exec/tcpSocket, ConfigMapKeySelector → LocalObjectReference's name, …).
  */
 function lookupField(t: Type, key: string): FieldLike | undefined {
-  const direct = t.fields[key];
+  // Own properties only: `fields` is a plain object, and a body key such as "constructor" or
+  // "toString" must not find Object.prototype's members.
+  const direct = Object.hasOwn(t.fields, key) ? t.fields[key] : undefined;
   if (direct && !isInline(direct)) return direct;
   for (const f of Object.values(t.fields)) {
     if (!isInline(f)) continue;

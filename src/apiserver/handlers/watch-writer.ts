@@ -13,6 +13,7 @@
 // to the event loop between chunks, so /readyz and writes keep being served while thousands of
 // watchers receive megabytes each, and no watcher ever builds one giant string.
 import type { EventEmitter } from 'node:events';
+import http2 from 'node:http2';
 import type { RawResponse } from '../http.js';
 
 /** What both ServerResponse and Http2ServerResponse offer that a watch needs. */
@@ -22,7 +23,7 @@ interface Sink extends EventEmitter {
   readonly writableLength?: number;
   readonly destroyed?: boolean;
   /** HTTP/2 only: the stream whose queue is the real measure of what the client has not read. */
-  readonly stream?: { readonly writableLength?: number };
+  readonly stream?: { readonly writableLength?: number; close?(code: number): void };
 }
 
 /** Bytes a watcher may have queued before it counts as not reading and is disconnected. */
@@ -121,8 +122,12 @@ export class WatchWriter {
     this.#dead = true;
     this.#held = [];
     this.#heldBytes = 0;
-    // destroy(), not end(): end() would wait to flush megabytes the client will not read.
-    this.#res.destroy();
+    // Not end(): that would wait to flush megabytes the client will not read. On HTTP/2 the
+    // stream is reset with CANCEL (a bare destroy() closes it with NO_ERROR, which nghttp2 only
+    // signals after the unread data, i.e. never); on HTTP/1.1 the connection is closed.
+    const stream = this.#res.stream;
+    if (stream?.close) stream.close(http2.constants.NGHTTP2_CANCEL);
+    else this.#res.destroy();
     this.#onTerminate();
   }
 }

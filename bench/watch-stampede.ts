@@ -52,18 +52,24 @@ async function main(): Promise<void> {
     const creates: number[] = [];
     let peakRss = rssBefore;
     let probing = true;
+    const probeErrors: string[] = [];
     // Sampled on a timer of our own, so a stalled server cannot hide its peak.
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(server.pid))), 100);
     const probes = (async () => {
       let k = 0;
       while (probing) {
-        let t = performance.now();
-        await probe.request('GET', '/readyz');
-        readyz.push(performance.now() - t);
-        t = performance.now();
-        const r = await probe.json('POST', `/api/v1/namespaces/${NS}/services`, serviceManifest(`probe-${k++}`, NS));
-        if (r.status !== 201) throw new Error(`probe create: HTTP ${r.status}`);
-        creates.push(performance.now() - t);
+        try {
+          let t = performance.now();
+          const ready = await probe.request('GET', '/readyz');
+          if (ready.status !== 200) probeErrors.push(`readyz: HTTP ${ready.status}`);
+          readyz.push(performance.now() - t);
+          t = performance.now();
+          const r = await probe.json('POST', `/api/v1/namespaces/${NS}/services`, serviceManifest(`probe-${k++}`, NS));
+          if (r.status !== 201) probeErrors.push(`create: HTTP ${r.status}`);
+          creates.push(performance.now() - t);
+        } catch (err) {
+          probeErrors.push(String(err));
+        }
         await sleep(200);
       }
     })();
@@ -72,9 +78,28 @@ async function main(): Promise<void> {
     const counts = new Array<number>(WATCHES).fill(0);
     const closers: { close(): void }[] = [];
     let complete = 0;
+    const failed: string[] = [];
     const target = SERVICES;
+    let bump: (i: number, n: number) => void = () => undefined;
+    const startOne = async (client: H2Client, i: number): Promise<void> => {
+      try {
+        let path = `/api/v1/namespaces/${NS}/services?watch=true&resourceVersion=0`;
+        if (MODE === 'plain') path = `/api/v1/namespaces/${NS}/services?watch=1`;
+        if (MODE === 'list') {
+          const l = await client.request('GET', `/api/v1/namespaces/${NS}/services`);
+          const rv = (JSON.parse(l.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+          bump(i, target);
+          path = `/api/v1/namespaces/${NS}/services?watch=true&resourceVersion=${rv}`;
+        }
+        closers.push(await client.watch(path, (line) => MODE !== 'list' && line.startsWith('{"type":"ADDED"') && bump(i, 1)));
+      } catch (err) {
+        // A reset or refused watch counts as done (and failed), so the run still reports.
+        failed.push(String(err));
+        bump(i, target);
+      }
+    };
     const done = new Promise<void>((resolve) => {
-      const bump = (i: number, n: number) => {
+      bump = (i: number, n: number) => {
         const before = counts[i]!;
         counts[i] = before + n;
         if (before < target && counts[i]! >= target && ++complete === WATCHES) resolve();
@@ -84,17 +109,7 @@ async function main(): Promise<void> {
           const client = await H2Client.connect(server.url, creds);
           clients.push(client);
           for (let i = c * PER_CONNECTION; i < Math.min(WATCHES, (c + 1) * PER_CONNECTION); i++) {
-            void (async () => {
-              let path = `/api/v1/namespaces/${NS}/services?watch=true&resourceVersion=0`;
-              if (MODE === 'plain') path = `/api/v1/namespaces/${NS}/services?watch=1`;
-              if (MODE === 'list') {
-                const l = await client.request('GET', `/api/v1/namespaces/${NS}/services`);
-                const rv = (JSON.parse(l.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-                bump(i, target);
-                path = `/api/v1/namespaces/${NS}/services?watch=true&resourceVersion=${rv}`;
-              }
-              closers.push(await client.watch(path, (line) => line.startsWith('{"type":"ADDED"') && MODE !== 'list' && bump(i, 1)));
-            })();
+            void startOne(client, i);
           }
         }
       })();
@@ -116,10 +131,13 @@ async function main(): Promise<void> {
           services: SERVICES,
           listBytes,
           allInitialStateMs: Math.round(initialMs),
+          failedWatches: failed.length,
+          firstFailure: failed[0],
           readyzMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
           readyzP50Ms: Math.round(sorted[Math.floor(sorted.length / 2)] ?? NaN),
           readyzSamples: readyz.length,
           createMaxMs: Math.round(Math.max(...creates)),
+          probeErrors: probeErrors.slice(0, 3),
           rssBeforeMiB: rssBefore,
           rssPeakMiB: peakRss,
           rssAfterMiB: rssAfter,

@@ -1,17 +1,22 @@
 // WATCH: a stream of {"type", "object"} lines over chunked HTTP/1.1 or an HTTP/2 stream.
 //
-// resourceVersion "" or "0" starts with synthetic ADDED events for what exists (at one revision),
-// then continues from that revision; "N" continues after N; a compacted N gets an ERROR event
-// with a 410 Expired Status, as kube-apiserver's watch cache answers.
-import { apiErrors, toStatusError, type StatusError } from '../../api/errors.js';
+// resourceVersion "" or "0" starts with synthetic ADDED events for what exists (served from a
+// snapshot shared by all watchers, see watch-snapshot.ts), then continues from that revision;
+// "N" continues after N; a compacted N gets an ERROR event with a 410 Expired Status, as
+// kube-apiserver's watch cache answers. A watch-list (sendInitialEvents=true) at an N the store
+// has not reached waits up to 3 s, then gets a 504 ERROR event (watch-rv.ts). Buffering per
+// watcher is bounded and a watcher that stops reading is disconnected (watch-writer.ts).
+import { apiErrors, StatusError, toStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { ServerResponse } from 'node:http';
 import { header } from '../http.js';
 import { negotiateTable } from '../negotiation.js';
 import { buildPredicate } from '../registry/predicate.js';
-import { EVERYTHING } from '../registry/store.js';
 import { apiVersionOf } from '../resources.js';
 import { tableFor, type ResourceCall } from './context.js';
+import { parseWatchResourceVersion, waitUntilFresh } from './watch-rv.js';
+import { initialStateFor, type InitialState } from './watch-snapshot.js';
+import { WatchWriter } from './watch-writer.js';
 
 /** How often BOOKMARK events go out to clients that allow them. */
 export const BOOKMARK_INTERVAL_MS = 30_000;
@@ -36,9 +41,7 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   if (sendInitialEvents !== null && q.get('resourceVersionMatch') !== 'NotOlderThan') {
     throw apiErrors.invalid('meta.k8s.io', 'ListOptions', '', []);
   }
-  if (rvParam !== '' && rvParam !== '0' && !/^\d+$/.test(rvParam)) {
-    throw apiErrors.badRequest(`resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a valid resourceVersion`);
-  }
+  const rv = parseWatchResourceVersion(rvParam);
   let timeoutS = Number(q.get('timeoutSeconds') ?? '');
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
 
@@ -51,7 +54,7 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   };
 
   let columnsSent = false;
-  let lastRV = rvParam === '' || rvParam === '0' ? 0 : Number(rvParam);
+  let lastRV = rv.revision;
   let closed = false;
   const render = (type: EventType, obj: unknown): string => {
     if (!wantsTable && obj && typeof obj === 'object') {
@@ -69,28 +72,6 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     }
     return JSON.stringify({ type, object: o }) + '\n';
   };
-  const send = (type: EventType, obj: unknown) => {
-    if (closed) return;
-    res.write(render(type, obj));
-  };
-  const bookmark = (annotations?: Record<string, string>) => {
-    const meta: Record<string, unknown> = { resourceVersion: String(lastRV) };
-    if (annotations) meta.annotations = annotations;
-    send('BOOKMARK', { kind: store.def.kind, apiVersion: apiVersionOf(store.def), metadata: meta });
-  };
-
-  // Synthetic ADDED events come from a list at one revision; the watch then starts there.
-  let initial: KubeObject[] = [];
-  const initialEvents = sendInitialEvents === 'true' || (sendInitialEvents === null && (rvParam === '' || rvParam === '0'));
-  if (initialEvents) {
-    const list = await store.list(info.namespace, { predicate: EVERYTHING });
-    initial = list.items.filter((o) => predicate.matches(o));
-    lastRV = Math.max(lastRV, Number(list.resourceVersion));
-  } else if (sendInitialEvents === 'false' && lastRV === 0) {
-    lastRV = await store.currentRevision();
-  } else if (lastRV === 0) {
-    lastRV = await store.currentRevision();
-  }
 
   let resolveDone!: () => void;
   // The handler's promise lasts as long as the stream, so long-running metrics see it.
@@ -104,16 +85,35 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     watcher?.close();
     if (bookmarkTimer) clearInterval(bookmarkTimer);
     if (timeoutTimer) clearTimeout(timeoutTimer);
-    res.end();
+    if (!writer.dead) {
+      writer.close();
+      res.end();
+    }
     resolveDone();
   };
+  const writer = new WatchWriter(res, finish);
+  const send = (type: EventType, obj: unknown) => {
+    if (!closed) writer.send(render(type, obj));
+  };
+  const bookmarkLine = (at: number, annotations?: Record<string, string>) => {
+    const meta: Record<string, unknown> = { resourceVersion: String(at) };
+    if (annotations) meta.annotations = annotations;
+    return render('BOOKMARK', { kind: store.def.kind, apiVersion: apiVersionOf(store.def), metadata: meta });
+  };
+  // The client may leave while we wait for freshness or build the initial state. (Not the
+  // request's 'close': node emits it once a bodiless GET has been read, i.e. at once.)
+  req.raw.on('aborted', finish);
+  res.on('close', finish);
+
+  // Synthetic ADDED events come from a shared snapshot; the watch then starts at its revision.
+  let initial: InitialState | undefined;
+  const initialEvents = sendInitialEvents === 'true' || (sendInitialEvents === null && rv.value === 0n);
   const fail = (err: StatusError) => {
     send('ERROR', err.toStatus());
     finish();
   };
-
-  try {
-    watcher = store.watch(
+  const startWatch = () =>
+    store.watch(
       info.namespace,
       lastRV,
       (ev, revision) => {
@@ -132,20 +132,97 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
       },
       (err) => fail(toStatusError(err)),
     );
+  try {
+    if (initialEvents) {
+      let minimum = rv.value;
+      // A watch-list without resourceVersion must be at least as fresh as the store is now.
+      if (sendInitialEvents === 'true' && rvParam === '') minimum = BigInt(await store.currentRevision());
+      if (minimum > 0n) await waitUntilFresh(store, minimum, () => closed);
+      const minRevision = minimum > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(minimum);
+      initial = await initialStateFor(store, info.namespace, minRevision);
+      lastRV = await startRevision(store, initial);
+      if (closed) return done;
+      try {
+        watcher = startWatch();
+      } catch (err) {
+        if (!(err instanceof StatusError) || err.code !== 410) throw err;
+        // A reused snapshot whose revision was compacted since: take a fresh one.
+        initial = await initialStateFor(store, info.namespace, await store.currentRevision());
+        lastRV = await startRevision(store, initial);
+        if (closed) return done;
+        watcher = startWatch();
+      }
+    } else {
+      if (lastRV === 0) lastRV = await store.currentRevision();
+      if (closed) return done;
+      watcher = startWatch();
+    }
   } catch (err) {
-    // Expired before anything was written: upstream sends 200 with one ERROR event.
-    res.writeHead(200, headers);
-    fail(toStatusError(err));
+    // Errors after the resourceVersion parsed (expired, too large) go out as one ERROR event
+    // on a 200 stream (Cacher.Watch: "other errors must fail with a watch event of type ERROR").
+    if (!closed) {
+      res.writeHead(200, headers);
+      res.write(render('ERROR', toStatusError(err).toStatus()));
+    }
+    finish();
     return done;
   }
 
   res.writeHead(200, headers);
   if (typeof (res as { flushHeaders?: () => void }).flushHeaders === 'function') res.flushHeaders();
-  for (const o of initial) send('ADDED', o);
-  if (sendInitialEvents === 'true' && allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
-  if (allowBookmarks) bookmarkTimer = setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS);
   timeoutTimer = setTimeout(finish, timeoutS * 1000);
-  req.raw.on('close', finish);
-  res.on('close', finish);
+  if (allowBookmarks) {
+    bookmarkTimer = setInterval(() => {
+      // A watch ahead of the store gets no bookmarks until the store passes its revision.
+      void store.currentRevision().then((c) => {
+        if (!closed && lastRV <= c) writer.send(bookmarkLine(lastRV));
+      }, () => undefined);
+    }, BOOKMARK_INTERVAL_MS);
+  }
+  // The end-of-initial-events bookmark carries the revision the initial state is at, and goes
+  // out before any live event that arrived while the initial state was being written.
+  const startRV = lastRV;
+  const endBookmark =
+    sendInitialEvents === 'true' && allowBookmarks ? () => bookmarkLine(startRV, { 'k8s.io/initial-events-end': 'true' }) : undefined;
+  void writeInitialEvents(writer, initial, predicate, wantsTable, (o) => render('ADDED', o), endBookmark);
   return done;
+}
+
+/**
+ * Where a watch served from `initial` continues. A snapshot nothing has changed under since its
+ * list is also the state now, so it starts at the present revision, which keeps an old
+ * snapshot from needing history that compaction may have dropped.
+ */
+async function startRevision(store: ResourceCall['store'], initial: InitialState): Promise<number> {
+  if (!initial.current) return initial.revision;
+  const now = await store.currentRevision();
+  // Re-checked after the await: an event delivered meanwhile makes the snapshot stale.
+  return initial.current ? now : initial.revision;
+}
+
+/** Streams the snapshot's matching objects, then the end-of-initial-events bookmark if any. */
+async function writeInitialEvents(
+  writer: WatchWriter,
+  initial: InitialState | undefined,
+  predicate: { empty: boolean; matches(o: KubeObject): boolean },
+  wantsTable: boolean,
+  renderOne: (o: KubeObject) => string,
+  trailer: (() => string) | undefined,
+): Promise<void> {
+  let count = 0;
+  let line: (i: number) => string = () => '';
+  if (initial) {
+    if (predicate.empty && !wantsTable) {
+      count = initial.objects.length;
+      line = (i) => initial.line(i);
+    } else {
+      const picked: number[] = [];
+      initial.objects.forEach((o, i) => {
+        if (predicate.matches(o)) picked.push(i);
+      });
+      count = picked.length;
+      line = wantsTable ? (i) => renderOne(initial.objects[picked[i]!]!) : (i) => initial.line(picked[i]!);
+    }
+  }
+  await writer.writeInitial(count, line, trailer);
 }

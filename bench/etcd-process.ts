@@ -1,9 +1,11 @@
 // Runs a single-member etcd (Debian's etcd-server) on loopback in a temp dir, with its default
 // durability: every raft batch is fsynced to the WAL before the client is answered.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Etcd3 } from 'etcd3';
+import { etcdBinary, freePort } from '../src/storage/etcd/etcd-server.js';
 import { stopChild, tempDir, removeDir, trackChild } from './cleanup.js';
+
+export { etcdBinary };
 
 export interface EtcdProcess {
   readonly pid: number;
@@ -11,26 +13,6 @@ export interface EtcdProcess {
   readonly version: string;
   readonly client: Etcd3;
   stop(): Promise<void>;
-}
-
-export function etcdBinary(): string | undefined {
-  for (const candidate of [process.env.ETCD_BIN, 'etcd', '/usr/bin/etcd']) {
-    if (!candidate) continue;
-    const r = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) return candidate;
-  }
-  return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startEtcdProcess(bin: string): Promise<EtcdProcess> {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startControlPlane } from '../cluster/control-plane.js';
 import { selectControllers } from '../cluster/controllers.js';
 import { down, up } from '../cluster/up.js';
+import { etcdStorageURL } from '../storage/index.js';
 
 const DEFAULT_CLUSTER = 'local';
 
@@ -84,7 +85,10 @@ Usage:
   svcnet apiserver [--data-dir DIR] [--port PORT] [--bind-address IP] [--storage URL]
       Run the Kubernetes-compatible API server in the foreground.
       The admin kubeconfig is written to DIR/kubeconfig (DIR defaults to ./.svcnet).
-      --storage: sqlite:///path/state.db (default: DIR/state.db) or memory://
+      --storage: sqlite:///path/state.db (default: DIR/state.db), memory://, or
+                 etcd://host:port[,host:port…] (etcd v3; several API servers may share one etcd)
+      --etcd-prefix /P                         (etcd only: keys under /P/registry/…; default /registry/…)
+      --etcd-cafile, --etcd-certfile, --etcd-keyfile FILE   (etcd only: TLS to etcd)
       --service-cluster-ip-range CIDR[,CIDR]   (default 10.96.0.0/12; add an IPv6 CIDR for dual-stack)
       --service-node-port-range LOW-HIGH       (default 30000-32767)
       --advertise-address IP                   (the kubernetes Service endpoint; default 172.18.0.1)
@@ -131,9 +135,22 @@ async function apiserver(args: string[]): Promise<number> {
       'advertise-address': { type: 'string', default: '172.18.0.1' },
       controllers: { type: 'string', default: '*' },
       'load-balancer-pool': { type: 'string' },
+      'etcd-prefix': { type: 'string' },
+      'etcd-cafile': { type: 'string' },
+      'etcd-certfile': { type: 'string' },
+      'etcd-keyfile': { type: 'string' },
     },
     strict: true,
   });
+  let storage = values.storage;
+  const etcdFlags = { prefix: values['etcd-prefix'], cafile: values['etcd-cafile'], certfile: values['etcd-certfile'], keyfile: values['etcd-keyfile'] };
+  if (Object.values(etcdFlags).some((v) => v !== undefined)) {
+    if (!storage?.toLowerCase().startsWith('etcd://')) {
+      process.stderr.write('svcnet: --etcd-prefix/--etcd-cafile/--etcd-certfile/--etcd-keyfile need --storage etcd://…\n');
+      return 1;
+    }
+    storage = etcdStorageURL(storage, etcdFlags);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`svcnet: --port must be a number between 0 and 65535, got ${JSON.stringify(values.port)}\n`);
@@ -143,7 +160,7 @@ async function apiserver(args: string[]): Promise<number> {
     dataDir: values['data-dir']!,
     port,
     bindAddress: values['bind-address'],
-    storage: values.storage,
+    storage,
     serviceClusterIPRange: values['service-cluster-ip-range'],
     serviceNodePortRange: values['service-node-port-range'],
     advertiseAddress: values['advertise-address'],

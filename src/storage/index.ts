@@ -22,3 +22,5 @@ export { openStorage, registerStorageDriver, storageSchemes } from './registry.j
 export type { StorageFactory } from './registry.js';
 export { MemoryStorage } from './memory/index.js';
 export { SqliteStorage } from './sqlite/index.js';
+// The etcd driver itself loads on demand (openStorage('etcd://…')): it brings gRPC with it.
+export { etcdStorageURL } from './etcd/config.js';

@@ -43,3 +43,9 @@ registerStorageDriver('sqlite', async (location, url) => {
   const { SqliteStorage } = await import('./sqlite/index.js');
   return SqliteStorage.open(isAbsolute(location) ? location : resolve(location));
 });
+
+// etcd://host:port[,host:port…][?prefix=/p&cacert=…&cert=…&key=…] (see etcd/config.ts).
+registerStorageDriver('etcd', async (location, url) => {
+  const { EtcdStorage } = await import('./etcd/index.js');
+  return EtcdStorage.open(location, url);
+});

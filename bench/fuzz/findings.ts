@@ -13,6 +13,9 @@ import type { FuzzResponse } from './transport.js';
 export const ALLOWED_5XX: readonly { readonly status: number; readonly message: RegExp }[] = [
   { status: 504, message: /^Too large resource version/ },
   { status: 503, message: /shutting down|not ready|ServiceUnavailable/i },
+  // svcnet-specific: node and pod proxy/eviction subresources answered by the node agent, which
+  // `svcnet apiserver` alone does not run (upstream answers 503 when it cannot reach a kubelet).
+  { status: 503, message: /is served by the node agent, which is not running/ },
 ];
 
 export type FindingKind = 'crash' | '5xx' | 'hang' | 'no-response' | 'non-status-error' | 'canary' | 'undecodable-object' | 'restart-failed';
@@ -93,6 +96,9 @@ export function check(req: FuzzRequest, res: FuzzResponse): { kind: FindingKind;
   }
   // kube-apiserver answers every API error under /api and /apis with a metav1.Status; a JSON
   // client that gets text or HTML cannot show the reason. Non-API paths (/healthz…) may be text.
+  // Raw requests with a malformed request line or framing are refused by the HTTP layer before
+  // routing, in Go too (net/http answers a plain-text "400 Bad Request"): only judge well-formed ones.
+  if (req.transport === 'raw' && !/raw\/(origin-form|absolute-form)\/HTTP\/1\.1\/(content-length|chunked)$/.test(req.note)) return undefined;
   const apiPath = /^\/apis?(\/|$|\?)/.test(req.path);
   const wantsJson = !/yaml|protobuf|html/.test(req.headers.accept ?? '');
   if (apiPath && wantsJson && !isStatus && res.status !== 406 && res.status !== 405) {
@@ -139,8 +145,15 @@ export function crashSignature(stderrTail: string, code: number | null, signal: 
   if (end < 0) return `exit code ${code} signal ${signal}: ${normalizeMessage(lines.filter((l) => l.trim()).slice(-1)[0] ?? '')}`;
   let start = end;
   while (start > 0 && /^\s+at /.test(lines[start - 1]!)) start--;
+  // The message may span lines (prom-client prints the label set): take the nearest line above
+  // the stack that starts like an error, else the line just above it.
   let msgLine = start - 1;
-  while (msgLine > 0 && (lines[msgLine]!.trim() === '' || /^\s*[}\]]?\s*$/.test(lines[msgLine]!) || /^\s+\w+: /.test(lines[msgLine]!))) msgLine--;
+  for (let i = start - 1; i >= Math.max(0, start - 30); i--) {
+    if (/^(\w*Error|Error)\b/.test(lines[i]!)) {
+      msgLine = i;
+      break;
+    }
+  }
   const message = (lines[msgLine] ?? '').trim();
   // The first frame in svcnet's own code names the bug better than a builtin's frame.
   let top = start;

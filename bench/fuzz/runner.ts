@@ -43,6 +43,8 @@ export class Runner {
   #next = 0;
   #done = false;
   #halt = false;
+  /** What a crash recovery is doing, for the progress line. */
+  #phase = '';
   #killedForHang = false;
   readonly #inflight = new Map<number, FuzzRequest>();
   #recent: FuzzRequest[] = [];
@@ -73,7 +75,7 @@ export class Runner {
 
   #progress(): void {
     const s = this.stats;
-    this.opts.log(`  ${s.sent} sent, ${s.crashes} crashes, ${s.hangs} hangs, ${this.findings.size} distinct findings`);
+    this.opts.log(`  ${s.sent} sent, ${s.crashes} crashes, ${s.hangs} hangs, ${this.findings.size} distinct findings, ${this.#inflight.size} in flight${this.#phase ? `, ${this.#phase}` : ''}`);
   }
 
   #watch(): void {
@@ -109,7 +111,7 @@ export class Runner {
       const res = await this.transports.send(req);
       this.#inflight.delete(req.index);
       this.#recent.push(req);
-      if (this.#recent.length > 64) this.#recent = this.#recent.slice(-32);
+      if (this.#recent.length > 512) this.#recent = this.#recent.slice(-256);
       this.stats.sent++;
       bump(this.stats.byTransport, req.transport);
       // A connection error may be the first sign of a crash: give the exit event a moment.
@@ -147,6 +149,7 @@ export class Runner {
           for (const p of problems) this.findings.add({ kind: 'canary', signature: normalizeMessage(p), detail: p, otherCandidates: this.#recent.slice(-16).map((r) => reproducer(this.opts.seed, r)) });
         }
       } catch (err) {
+        await Promise.race([this.server.exited, sleep(500)]); // a reset may be the first sign of a crash
         if (epoch === this.#epoch && this.server.alive) this.findings.add({ kind: 'canary', signature: `canary request failed: ${normalizeMessage((err as Error).message)}`, detail: (err as Error).message });
       } finally {
         clearTimeout(timer);
@@ -168,14 +171,20 @@ export class Runner {
     if (!hang) this.stats.crashes++;
     const sig = hang ? undefined : crashSignature(exit.stderrTail, exit.code, exit.signal);
     this.opts.log(hang ? '  server unresponsive: killed, restarting' : `  server crashed (${sig}); restarting`);
+    this.#phase = 'restarting';
     await this.#restart();
+    this.#phase = 'attributing';
     if (sig !== undefined) {
       const known = this.findings.all().find((f) => f.kind === 'crash' && f.signature === sig && f.reproducer);
       if (known) {
         known.count++;
         this.mutes.onCrash(sig, known.count, generate(this.opts.seed, known.reproducer!.index, this.pb));
       } else {
-        const culprit = await this.#attribute(suspects);
+        // A crash that poisons the process (Object.prototype polluted) fires on a later, innocent
+        // request: if no suspect reproduces it, replay the recent requests that carry
+        // prototype-ish keys too.
+        const poisoners = this.#recent.slice(-256).filter((r) => !suspects.includes(r) && /__proto__|constructor|prototype/.test(`${r.path}${r.body?.toString('latin1') ?? ''}`)).reverse();
+        const culprit = (await this.#attribute(suspects)) ?? (await this.#attribute(poisoners));
         const f = this.findings.add({
           kind: 'crash',
           signature: culprit?.signature ?? sig,
@@ -188,6 +197,7 @@ export class Runner {
         }
       }
     }
+    this.#phase = '';
     this.#watch();
     open();
   }
@@ -205,6 +215,7 @@ export class Runner {
   /** Replays suspects one at a time against the restarted server; the first that kills it is the reproducer. */
   async #attribute(suspects: readonly FuzzRequest[]): Promise<{ reproducer: Reproducer; signature: string } | undefined> {
     for (const req of suspects) {
+      this.#phase = `replaying #${req.index}`;
       await this.transports.send(req);
       const probe = await this.transports.send({ index: -1, transport: 'h2', method: 'GET', path: '/readyz', headers: {}, note: 'probe' });
       if (probe.status === 200 && this.server.alive) continue;

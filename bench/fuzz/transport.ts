@@ -52,7 +52,11 @@ export class Transports {
     const done = (r: Omit<FuzzResponse, 'ms'>): FuzzResponse => ({ ...r, ms: performance.now() - started });
     return new Promise<FuzzResponse>((resolve) => {
       let settled = false;
+      // A hard deadline over every transport: a request the server never finishes must not stall
+      // the run (the per-transport timers only cover the states they know about).
+      const hard = setTimeout(() => finish({ status: 0, contentType: '', body: Buffer.alloc(0), error: 'timeout' }), REQUEST_TIMEOUT_MS + 5000);
       const finish = (r: Omit<FuzzResponse, 'ms'>) => {
+        clearTimeout(hard);
         if (!settled) {
           settled = true;
           resolve(done(r));

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     await runner.run();
     if (!values['no-verify'] && server.alive) {
       log('verifying every stored object with kubectl …');
-      verify = await verifyWithKubectl(join(dataDir, 'kubeconfig'), runner.transports, log);
+      verify = await verifyWithKubectl(join(server.dataDir, 'kubeconfig'), runner.transports, log);
       for (const f of verify.failures) runner.findings.add({ kind: 'undecodable-object', signature: `${f.resource}: ${f.stderr.split('\n')[0]!.slice(0, 160)}`, detail: `${f.command}\n${f.stderr}\n${f.object ?? ''}` });
     }
   } finally {

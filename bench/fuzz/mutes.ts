@@ -34,6 +34,8 @@ export const MUTES: readonly Mute[] = [
   { name: 'malformed %-escape in the path', crash: /URI malformed/, matches: (r) => badEscape(requestTarget(r).split('?')[0]!) },
   { name: 'malformed %-escape in the query', crash: /URI malformed/, matches: (r) => badEscape(requestTarget(r).split('?').slice(1).join('?')) },
   { name: 'request-target starting with //', crash: /Invalid URL/, matches: (r) => requestTarget(r).startsWith('//') },
+  // Object.prototype polluted by a `__proto__` key in a patch body; every later request crashes.
+  { name: 'PATCH body with a __proto__ key', crash: /Added label/, matches: (r) => r.method === 'PATCH' && (r.body?.includes('__proto__') ?? false) },
   { name: 'absolute-form request-target', crash: /Invalid URL|absolute/i, matches: (r) => /^[a-z]+:\/\//i.test(requestTarget(r)) },
 ];
 

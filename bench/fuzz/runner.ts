@@ -2,6 +2,7 @@
 // handling — when the server dies, the requests in flight are the suspects; after a restart they
 // are replayed one at a time until one kills it again, which makes it the reproducer.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tempDir } from '../cleanup.js';
 import { adminCredentials } from '../h2-client.js';
 import { Canary } from './canary.js';
 import { check, crashSignature, Findings, normalizeMessage, reproducer, type Reproducer } from './findings.js';
@@ -207,7 +208,13 @@ export class Runner {
       await this.server.start();
     } catch (err) {
       this.findings.add({ kind: 'restart-failed', signature: normalizeMessage((err as Error).message.split('\n').slice(-3).join(' ')), detail: (err as Error).message.slice(-3000) });
-      throw err;
+      // The stored state keeps it down: go on with a fresh data dir (throws if even that fails).
+      this.opts.log('  server will not start on its data; continuing with a fresh data dir');
+      this.server.dataDir = tempDir('fuzz');
+      await this.server.start();
+      this.transports = new Transports(this.server.url, adminCredentials(this.server.dataDir));
+      await this.#canary.baseline(this.transports);
+      return;
     }
     this.transports = new Transports(this.server.url, adminCredentials(this.server.dataDir));
   }

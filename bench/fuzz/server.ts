@@ -23,7 +23,7 @@ export class ServerUnderTest {
 
   constructor(
     private readonly repoRoot: string,
-    readonly dataDir: string,
+    public dataDir: string,
     private readonly logFile: string,
   ) {}
 

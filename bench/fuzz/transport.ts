@@ -17,7 +17,7 @@ export interface FuzzResponse {
   readonly ms: number;
 }
 
-const MAX_BODY = 64 * 1024;
+const MAX_BODY = 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 export class Transports {

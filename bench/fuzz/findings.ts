@@ -16,6 +16,21 @@ export const ALLOWED_5XX: readonly { readonly status: number; readonly message: 
   // svcnet-specific: node and pod proxy/eviction subresources answered by the node agent, which
   // `svcnet apiserver` alone does not run (upstream answers 503 when it cannot reach a kubelet).
   { status: 503, message: /is served by the node agent, which is not running/ },
+  // A watch with an unparsable resourceVersion: the cacher returns the storage InvalidError
+  // unwrapped, which becomes a 500 (lists go through etcd3's 400 "invalid resource version").
+  { status: 500, message: /^resourceVersion: Invalid value: .*strconv\.ParseUint/ },
+  // services/proxy with no ready endpoint: upstream's ResourceLocation answers the same 503.
+  { status: 503, message: /^no endpoints available for service / },
+  // updateNodePorts returns a plain error for a repeated {protocol, nodePort} (allocation runs
+  // before validation on update), so kube-apiserver answers 500 too.
+  { status: 500, message: /^duplicate nodePort: \{/ },
+  // Strategic merge patch errors that interpretStrategicMergePatchError (patch.go) passes through
+  // as plain errors, which ErrorToAPIStatus answers with 500 and no reason: upstream does this.
+  {
+    status: 500,
+    message:
+      /^(unknown patch type: |list element types are not identical: |expected a .*, but received a |map: .* does not contain declared merge key: |merging lists cannot yet be specified in the patch|cannot merge lists without merge key|value for key \d+ is not a map\.|The order in patch list:)/,
+  },
 ];
 
 export type FindingKind = 'crash' | '5xx' | 'hang' | 'no-response' | 'non-status-error' | 'canary' | 'undecodable-object' | 'restart-failed';

@@ -3,6 +3,7 @@
 import { connect as h2connect, constants, type ClientHttp2Session } from 'node:http2';
 import { Agent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { Credentials } from '../h2-client.js';
 import type { FuzzRequest } from './generate.js';
 
@@ -94,6 +95,18 @@ export class Transports {
     });
     r.on('response', (res) => {
       collect(res, finish, () => ({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? '') }), maxBody, true);
+    });
+    // Node's client hands any answer to a CONNECT to 'connect' (a tunnel), with the body left
+    // unparsed on the socket: read it to the close the server ends such a request with.
+    r.on('connect', (res, socket: Socket, head: Buffer) => {
+      const chunks = [head];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => {
+        const raw = Buffer.concat(chunks).subarray(0, maxBody);
+        const chunked = /chunked/i.test(String(res.headers['transfer-encoding'] ?? ''));
+        finish({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: chunked ? dechunk(raw) : raw });
+      });
     });
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', (err) => finish({ status: 0, contentType: '', body: Buffer.alloc(0), error: err.message }));

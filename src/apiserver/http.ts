@@ -64,9 +64,21 @@ export function readBody(req: ApiRequest, limit = MAX_REQUEST_BODY_BYTES): Promi
   });
 }
 
+/**
+ * One `Warning: 299 - "text"` value as apimachinery's NewWarningHeader writes it: only `"` and
+ * `\\` are escaped, the text goes out as raw UTF-8. Node refuses header strings with characters
+ * above U+00FF or control characters (ERR_INVALID_CHAR would escape the handler), so the UTF-8
+ * bytes are handed over as latin1 and control characters become spaces, as Go's server does for
+ * CR and LF. Warning texts quote user input (unknown field names, label values), so this matters.
+ */
+export function warningHeaderValue(text: string): string {
+  const quoted = '"' + text.replace(/["\\]/g, (c) => '\\' + c) + '"';
+  const bytes = Buffer.from(`299 - ${quoted}`, 'utf8').toString('latin1');
+  return bytes.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+}
+
 function warningHeaders(req: ApiRequest): string[] {
-  // RFC 7234 warn-text is a quoted string; kubectl prints the text after `Warning: `.
-  return req.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  return req.warnings.map(warningHeaderValue);
 }
 
 export function writeJSON(req: ApiRequest, code: number, body: unknown, contentType = 'application/json'): void {

@@ -2,7 +2,7 @@
 // plus plain HTTP on a unix socket under the data dir for local components (the socket file is
 // 0600 from the moment it appears, so whoever can open it is already root or the owner). One filter chain for both:
 // metrics → authentication → routing → resource handlers.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { rmSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
@@ -124,6 +124,7 @@ export class ApiServer {
     https.on('upgrade', (req: RawRequest, socket: Socket, head: Buffer) => {
       this.#upgrade(req, socket, head, () => authenticate(socket as TLSSocket));
     });
+    https.on('connect', (req: IncomingMessage, socket: Socket) => this.#connect(req, socket, () => authenticate(socket as TLSSocket)));
     return https;
   }
 
@@ -157,6 +158,7 @@ export class ApiServer {
       const unix = createHttpServer((req, res) => this.#serve(req, res, () => SOCKET_USER));
       unix.on('connection', (s: Socket) => this.#track(s));
       unix.on('upgrade', (req, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head, () => SOCKET_USER));
+      unix.on('connect', (req: IncomingMessage, socket: Socket) => this.#connect(req, socket, () => SOCKET_USER));
       this.#unix = unix;
       await listenPrivate(unix, o.socketPath);
     }
@@ -165,6 +167,24 @@ export class ApiServer {
   #track(s: Socket): void {
     this.#sockets.add(s);
     s.on('close', () => this.#sockets.delete(s));
+  }
+
+  /**
+   * An HTTP/1.1 CONNECT: Node treats it as a proxy tunnel request and, without this listener,
+   * drops the connection with no answer. Go's server serves it like any other method (the
+   * connect verb of exec/attach/portforward/proxy), so it gets a response and the connection
+   * closes after it.
+   */
+  #connect(req: IncomingMessage, socket: Socket, authn: () => UserInfo | undefined): void {
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.on('finish', () => {
+      res.detachSocket(socket);
+      socket.end();
+    });
+    this.#serve(req, res, authn);
   }
 
   #upgrade(req: RawRequest, socket: Socket, head: Buffer, authn: () => UserInfo | undefined): void {

@@ -43,7 +43,10 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   }
   const rv = parseWatchResourceVersion(rvParam);
   let timeoutS = Number(q.get('timeoutSeconds') ?? '');
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  // Upstream only replaces an absent or zero timeout with the random default; a negative one
+  // arms an already-expired timer, so the watch ends at once (an empty 200).
+  if (!Number.isFinite(timeoutS) || timeoutS === 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  else if (timeoutS < 0) timeoutS = 0;
 
   const wantsTable = negotiateTable(header(req, 'accept')) !== undefined;
   const res = req.res as ServerResponse;

@@ -511,6 +511,7 @@ export class RegistryStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         );
       }
+      this.#strategy.validateDelete?.(current, ctx);
       const next = deepClone(current);
       const finalizers = new Set(next.metadata.finalizers ?? []);
       const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : undefined);

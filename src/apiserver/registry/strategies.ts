@@ -5,6 +5,7 @@ import { setDefaults } from '../../api/defaults/index.js';
 import { admitPodDefaultTolerations, admitPodServiceAccount, computePodQOSClass } from '../../api/defaults/index.js';
 import { validate } from '../../api/validation/index.js';
 import { deepClone, type KubeObject } from '../../api/meta.js';
+import { apiErrors } from '../../api/errors.js';
 import { RESOURCES, type ResourceDef } from '../resources.js';
 import type { RequestContext, Strategy } from './strategy.js';
 import { serviceStrategy, type ServiceAllocation } from './service/strategy.js';
@@ -44,6 +45,8 @@ function podGracePeriod(pod: KubeObject, requested: number | undefined): number 
   return grace;
 }
 
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
 function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
   switch (`${def.group}/${def.kind}`) {
     case '/Namespace':
@@ -55,6 +58,13 @@ function overridesFor(def: ResourceDef, opts: StrategyOptions): Overrides {
           spec.finalizers = [...f];
           obj.status = { phase: 'Active' };
           obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name! };
+        },
+        validateDelete(obj) {
+          // NamespaceLifecycle admission: the immortal namespaces (kube-node-lease is not one).
+          const name = obj.metadata.name ?? '';
+          if (IMMORTAL_NAMESPACES.has(name)) {
+            throw apiErrors.forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
+          }
         },
         hasPendingFinalizers(obj) {
           return ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;

@@ -42,6 +42,8 @@ export interface Strategy {
   /** Allocation and similar side effects, run after validation-independent prep. */
   beginCreate?(obj: KubeObject, ctx: RequestContext): Promise<PendingChange | undefined>;
   beginUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): Promise<PendingChange | undefined>;
+  /** Refuses a delete before anything changes (admission's delete checks); throws a StatusError. */
+  validateDelete?(obj: KubeObject, ctx: RequestContext): void;
   afterDelete?(obj: KubeObject, ctx: RequestContext): Promise<void>;
   /** Grace period for graceful deletion (Pods); undefined deletes immediately. */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;

@@ -3,10 +3,10 @@
 // patch type (JSON patch, merge patch, strategic merge patch, server-side apply), and bodies
 // nested deeper than Go's decoder allows (10000 levels) or expanding through YAML aliases.
 // The server runs in this process, so Object.prototype is checked directly after every request.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
-import { startTestServer, type TestServer } from './helpers/apiserver.js';
+import { useTestServer } from './helpers/apiserver.js';
 import { ApiClient, type ApiResponse } from './helpers/http.js';
 
 const NS = '/api/v1/namespaces/default';
@@ -61,16 +61,7 @@ function protoConfigMap(name: string, labels: readonly [string, string][], data:
 }
 
 describe('hardening: request bodies', () => {
-  let s: TestServer;
-  let api: ApiClient;
-  before(async () => {
-    s = await startTestServer();
-    api = new ApiClient(s.cp.url, s.dataDir);
-  });
-  after(async () => {
-    api?.close();
-    await s?.stop();
-  });
+  const t = useTestServer();
 
   it('create (JSON): prototype-named keys are unknown fields, or ordinary map keys', async () => {
     for (const key of PROTO_KEYS) {
@@ -80,58 +71,58 @@ describe('hardening: request bodies', () => {
         ['top', `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},${member(key, polluter).slice(1, -1)}}`],
         ['metadata', `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}",${member(key, polluter).slice(1, -1)}}}`],
       ] as const) {
-        const strict = await api.post(`${CM}?fieldValidation=Strict`, text);
+        const strict = await t.api.post(`${CM}?fieldValidation=Strict`, text);
         assert.equal(strict.status, 400, `${key} at ${where}: ${strict.text}`);
         const field = where === 'top' ? key : `metadata.${key}`;
         assert.equal(strict.body.message, `ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field ${JSON.stringify(field)}`);
-        await assertHealthy(api, `Strict create with ${key} at ${where}`);
-        const warn = await api.post(CM, text);
+        await assertHealthy(t.api, `Strict create with ${key} at ${where}`);
+        const warn = await t.api.post(CM, text);
         assert.equal(warn.status, 201, `${key} at ${where}: ${warn.text}`);
         assert.equal(Object.hasOwn(where === 'top' ? warn.body : warn.body.metadata, key), false, 'unknown field dropped');
         assert.equal(warn.headers.warning, `299 - "unknown field \\"${field}\\""`);
-        await assertHealthy(api, `create with ${key} at ${where}`);
-        assert.equal((await api.delete(`${CM}/${name}`)).status, 200);
+        await assertHealthy(t.api, `create with ${key} at ${where}`);
+        assert.equal((await t.api.delete(`${CM}/${name}`)).status, 200);
       }
       const svc = `{"apiVersion":"v1","kind":"Service","metadata":{"name":"${name}"},"spec":{"ports":[${member(key, polluter).slice(0, -1)},"port":80}],${member(key, polluter).slice(1, -1)}}}`;
-      const r = await api.post(`${SVC}?fieldValidation=Strict`, svc);
+      const r = await t.api.post(`${SVC}?fieldValidation=Strict`, svc);
       assert.equal(r.status, 400, r.text);
       assert.equal(
         r.body.message,
         // In document order, as sigs.k8s.io/json saves them.
         `Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].${key}", unknown field "spec.${key}"`,
       );
-      await assertHealthy(api, `Service with ${key} under spec`);
+      await assertHealthy(t.api, `Service with ${key} under spec`);
     }
   });
 
   it('constructor and toString are valid label keys and ConfigMap keys that round-trip; __proto__ as a data key too', async () => {
     const text = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"keys","labels":{"constructor":"a","toString":"b"},"annotations":{"constructor":"c"}},"data":{"__proto__":"p","constructor":"q","toString":"r"}}`;
-    const r = await api.post(`${CM}?fieldValidation=Strict`, text);
+    const r = await t.api.post(`${CM}?fieldValidation=Strict`, text);
     assert.equal(r.status, 201, r.text);
-    await assertHealthy(api, 'create with prototype-named map keys');
-    const got = await api.get(`${CM}/keys`);
+    await assertHealthy(t.api, 'create with prototype-named map keys');
+    const got = await t.api.get(`${CM}/keys`);
     assert.deepEqual(got.body.metadata.labels, { constructor: 'a', toString: 'b' });
     assert.deepEqual(got.body.metadata.annotations, { constructor: 'c' });
     assert.equal(got.text.includes('"data":{"__proto__":"p","constructor":"q","toString":"r"}'), true, got.text);
     // A Go client (kubectl) decodes what was stored.
-    const yaml = await s.kubectl.ok(['get', 'configmap', 'keys', '-o', 'yaml']);
+    const yaml = await t.s.kubectl.ok(['get', 'configmap', 'keys', '-o', 'yaml']);
     assert.match(yaml, /__proto__: p/);
     assert.match(yaml, /constructor: a/);
-    const described = await s.kubectl.ok(['describe', 'configmap', 'keys']);
+    const described = await t.s.kubectl.ok(['describe', 'configmap', 'keys']);
     assert.match(described, /constructor=a/);
     // Label selectors see the key as a label like any other, and only where it is set.
-    const sel = await api.get(`${CM}?labelSelector=constructor`);
+    const sel = await t.api.get(`${CM}?labelSelector=constructor`);
     assert.equal(sel.status, 200, sel.text);
     assert.deepEqual(sel.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['keys']);
-    const none = await api.get(`${CM}?labelSelector=${encodeURIComponent('hasOwnProperty')}`);
+    const none = await t.api.get(`${CM}?labelSelector=${encodeURIComponent('hasOwnProperty')}`);
     assert.deepEqual(none.body.items, []);
   });
 
   it('__proto__ is not a valid label key: 422 from validation, not a 500', async () => {
-    const r = await api.post(CM, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bad-label","labels":{"__proto__":"x"}}}`);
+    const r = await t.api.post(CM, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bad-label","labels":{"__proto__":"x"}}}`);
     assert.equal(r.status, 422, r.text);
     assert.match(r.body.message, /metadata\.labels: Invalid value: "__proto__": name part must consist of alphanumeric characters/);
-    await assertHealthy(api, 'label __proto__');
+    await assertHealthy(t.api, 'label __proto__');
   });
 
   it('every patch type treats prototype-named keys as ordinary keys', async () => {
@@ -183,84 +174,84 @@ describe('hardening: request bodies', () => {
         },
       },
     ];
-    assert.equal((await api.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'patched' }, data: { a: 'b' } })).status, 201);
+    assert.equal((await t.api.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'patched' }, data: { a: 'b' } })).status, 201);
     for (const key of PROTO_KEYS) {
       for (const c of cases) {
         const q = c.type === APPLY ? '?fieldManager=hardening&force=true' : '';
-        const r = await api.request('PATCH', `${CM}/patched${q}`, c.body(key), { 'content-type': c.type });
+        const r = await t.api.request('PATCH', `${CM}/patched${q}`, c.body(key), { 'content-type': c.type });
         assertNot500(r, `${c.type} with ${key}`);
         c.expect(key, r);
-        await assertHealthy(api, `${c.type} with ${key}`);
+        await assertHealthy(t.api, `${c.type} with ${key}`);
       }
     }
     // Patches that nest the keys deeper in maps of the Service spec (selector, ports).
-    assert.equal((await api.post(SVC, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'patched' }, spec: { ports: [{ port: 80 }] } })).status, 201);
+    assert.equal((await t.api.post(SVC, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'patched' }, spec: { ports: [{ port: 80 }] } })).status, 201);
     for (const key of PROTO_KEYS) {
       for (const type of [MERGE_PATCH, SMP]) {
-        const r = await api.request('PATCH', `${SVC}/patched`, `{"spec":{${member(key, polluter).slice(1, -1)},"ports":[{"port":80,${member(key, polluter).slice(1, -1)}}]}}`, { 'content-type': type });
+        const r = await t.api.request('PATCH', `${SVC}/patched`, `{"spec":{${member(key, polluter).slice(1, -1)},"ports":[{"port":80,${member(key, polluter).slice(1, -1)}}]}}`, { 'content-type': type });
         assertNot500(r, `${type} spec with ${key}`);
         assert.equal(r.status, 200, r.text);
         assert.equal(Object.hasOwn(r.body.spec, key), false);
-        await assertHealthy(api, `${type} spec with ${key}`);
+        await assertHealthy(t.api, `${type} spec with ${key}`);
       }
     }
     // Everything stored still decodes in a Go client.
-    await s.kubectl.ok(['get', 'configmap,service', '-o', 'yaml']);
-    await s.kubectl.ok(['describe', 'configmap', 'patched']);
-    await s.kubectl.ok(['describe', 'service', 'patched']);
+    await t.s.kubectl.ok(['get', 'configmap,service', '-o', 'yaml']);
+    await t.s.kubectl.ok(['describe', 'configmap', 'patched']);
+    await t.s.kubectl.ok(['describe', 'service', 'patched']);
   });
 
   it('YAML and protobuf bodies keep prototype-named keys as plain keys', async () => {
     const yaml = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  __proto__:\n    polluted: "yes"\n  labels:\n    constructor: y\n__proto__:\n  polluted: "yes"\ndata:\n  __proto__: yp\n  toString: yt\n`;
-    const r = await api.request('POST', CM, yaml, { 'content-type': 'application/yaml' });
+    const r = await t.api.request('POST', CM, yaml, { 'content-type': 'application/yaml' });
     assert.equal(r.status, 201, r.text);
     assert.deepEqual(r.body.metadata.labels, { constructor: 'y' });
     assert.equal(r.body.data.__proto__, 'yp');
-    await assertHealthy(api, 'YAML create');
+    await assertHealthy(t.api, 'YAML create');
 
-    const pb = await api.request('POST', CM, protoConfigMap('from-proto', [['constructor', 'pc']], [['__proto__', 'pp'], ['toString', 'pt']]), {
+    const pb = await t.api.request('POST', CM, protoConfigMap('from-proto', [['constructor', 'pc']], [['__proto__', 'pp'], ['toString', 'pt']]), {
       'content-type': 'application/vnd.kubernetes.protobuf',
     });
     assert.equal(pb.status, 201, pb.text);
     assert.deepEqual(pb.body.metadata.labels, { constructor: 'pc' });
     assert.equal(Object.hasOwn(pb.body.data, '__proto__'), true, pb.text);
     assert.equal(pb.body.data.__proto__, 'pp');
-    await assertHealthy(api, 'protobuf create');
-    await s.kubectl.ok(['get', 'configmap', 'from-yaml', 'from-proto', '-o', 'yaml']);
+    await assertHealthy(t.api, 'protobuf create');
+    await t.s.kubectl.ok(['get', 'configmap', 'from-yaml', 'from-proto', '-o', 'yaml']);
   });
 
   it('JSON nested deeper than 10000 levels is a 400 with Go\'s message; 10000 levels decode', async () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
     const create = (inner: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"bogus":${inner}}`;
-    const r = await api.post(CM, create(deep(10000)));
+    const r = await t.api.post(CM, create(deep(10000)));
     assert.equal(r.status, 400, r.text.slice(0, 300));
     assert.equal(
       r.body.message,
       `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character '[' exceeded max depth ({"apiVersion":"v1","kind":"Con ...)`,
     );
-    await assertHealthy(api, 'deep create');
+    await assertHealthy(t.api, 'deep create');
     // 9999 arrays inside the object (10000 levels with it) are within Go's limit: the unknown
     // field is dropped and the object stored.
-    const ok = await api.post(CM, create(deep(9999)));
+    const ok = await t.api.post(CM, create(deep(9999)));
     assert.equal(ok.status, 201, ok.text.slice(0, 300));
     assert.equal(Object.hasOwn(ok.body, 'bogus'), false);
-    await assertHealthy(api, 'deep unknown field');
+    await assertHealthy(t.api, 'deep unknown field');
 
     for (const [type, body] of [
       [MERGE_PATCH, `{"data":{"a":"b"},"x":${deep(10001)}}`],
       [SMP, `{"x":${'{"a":'.repeat(10001)}1${'}'.repeat(10001)}}`],
       [JSON_PATCH, `[{"op":"add","path":"/x","value":${deep(10001)}}]`],
     ] as const) {
-      const p = await api.request('PATCH', `${CM}/deep`, body, { 'content-type': type });
+      const p = await t.api.request('PATCH', `${CM}/deep`, body, { 'content-type': type });
       assert.equal(p.status, 400, `${type}: ${p.text.slice(0, 300)}`);
       assert.match(p.body.message, /exceeded max depth/);
-      await assertHealthy(api, `deep ${type}`);
+      await assertHealthy(t.api, `deep ${type}`);
     }
     // A deep value inside a patch, within the limit, in a field the type does not have: dropped.
-    const mp = await api.request('PATCH', `${CM}/deep`, `{"data":{"c":"d"},"x":${deep(5000)}}`, { 'content-type': MERGE_PATCH });
+    const mp = await t.api.request('PATCH', `${CM}/deep`, `{"data":{"c":"d"},"x":${deep(5000)}}`, { 'content-type': MERGE_PATCH });
     assertNot500(mp, 'merge patch with a 5000-deep unknown field');
-    await assertHealthy(api, 'deep merge patch within the limit');
-    await s.kubectl.ok(['get', 'configmap', 'deep', '-o', 'yaml']);
+    await assertHealthy(t.api, 'deep merge patch within the limit');
+    await t.s.kubectl.ok(['get', 'configmap', 'deep', '-o', 'yaml']);
   });
 
   it('YAML alias bombs and deep YAML are 400s', async () => {
@@ -271,16 +262,16 @@ describe('hardening: request bodies', () => {
       rows.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n  annotations:\n${rows.map((r) => `    ${r}`).join('\n')}\n`;
-    const r = await api.request('POST', CM, bomb, { 'content-type': 'application/yaml' });
+    const r = await t.api.request('POST', CM, bomb, { 'content-type': 'application/yaml' });
     assert.equal(r.status, 400, r.text.slice(0, 300));
-    await assertHealthy(api, 'YAML alias bomb');
-    const applied = await api.request('PATCH', `${CM}/bomb?fieldManager=t`, bomb, { 'content-type': APPLY });
+    await assertHealthy(t.api, 'YAML alias bomb');
+    const applied = await t.api.request('PATCH', `${CM}/bomb?fieldManager=t`, bomb, { 'content-type': APPLY });
     assert.equal(applied.status, 400, applied.text.slice(0, 300));
-    await assertHealthy(api, 'YAML alias bomb apply');
+    await assertHealthy(t.api, 'YAML alias bomb apply');
 
     const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deepyaml\nx: ${'['.repeat(10001)}${']'.repeat(10001)}\n`;
-    const d = await api.request('POST', CM, deep, { 'content-type': 'application/yaml' });
+    const d = await t.api.request('POST', CM, deep, { 'content-type': 'application/yaml' });
     assert.equal(d.status, 400, d.text.slice(0, 300));
-    await assertHealthy(api, 'deep YAML');
+    await assertHealthy(t.api, 'deep YAML');
   });
 });

@@ -2,14 +2,13 @@
 // each pinned by the request that showed it: warning texts that Node refused as header values
 // (the request threw past its handler on HTTP/1.1), the immortal namespaces being deletable, and
 // damaged protobuf bodies answered with 500.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from './helpers/apiserver.js';
-import { ApiClient } from './helpers/http.js';
+import { useTestServer, type TestServer } from './helpers/apiserver.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 
@@ -65,16 +64,7 @@ function rawTLS(s: TestServer, bytes: string): Promise<string> {
 }
 
 describe('fuzzer findings', () => {
-  let s: TestServer;
-  let api: ApiClient;
-  before(async () => {
-    s = await startTestServer();
-    api = new ApiClient(s.cp.url, s.dataDir);
-  });
-  after(async () => {
-    api?.session.close();
-    await s?.stop();
-  });
+  const t = useTestServer();
 
   describe('warning texts that quote user input', () => {
     // An unknown field named with characters beyond Latin-1: the warning quotes the name, and
@@ -83,16 +73,16 @@ describe('fuzzer findings', () => {
     const body = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"NAME"},${JSON.stringify(field)}:1}`;
 
     it('reach kubectl (HTTP/2) as the UTF-8 text it sent', async () => {
-      const manifest = s.kubectl.writeManifest('unicode.json', body.replace('NAME', 'warn-h2'));
-      const r = await s.kubectl.run(['create', '--validate=warn', '-f', manifest]);
+      const manifest = t.s.kubectl.writeManifest('unicode.json', body.replace('NAME', 'warn-h2'));
+      const r = await t.s.kubectl.run(['create', '--validate=warn', '-f', manifest]);
       assert.equal(r.code, 0, r.stderr);
       // The field path is quoted with its control character escaped; the rest arrives as UTF-8.
       assert.match(r.stderr, /Warning: unknown field "schlüssel→\\u0007x"/);
-      assert.equal(await s.kubectl.ok(['get', 'cm', 'warn-h2', '-o', 'name']), 'configmap/warn-h2\n');
+      assert.equal(await t.s.kubectl.ok(['get', 'cm', 'warn-h2', '-o', 'name']), 'configmap/warn-h2\n');
     });
 
     it('are sent on HTTP/1.1 too, and the object is created once', async () => {
-      const r = await http1(s, 'POST', `${CM}?fieldValidation=Warn`, body.replace('NAME', 'warn-h1'), 'application/json');
+      const r = await http1(t.s, 'POST', `${CM}?fieldValidation=Warn`, body.replace('NAME', 'warn-h1'), 'application/json');
       assert.equal(r.status, 201, r.text);
       const warnings = r.rawHeaders.filter((_, i) => i % 2 === 0 && r.rawHeaders[i]!.toLowerCase() === 'warning').length;
       assert.equal(warnings, 1);
@@ -100,7 +90,7 @@ describe('fuzzer findings', () => {
       // Node hands raw header bytes over as latin1: decode them back as UTF-8.
       const value = Buffer.from(r.rawHeaders[idx + 1]!, 'latin1').toString('utf8');
       assert.equal(value, '299 - "unknown field \\"schlüssel→\\\\u0007x\\""');
-      const again = await api.get(`${CM}/warn-h1`);
+      const again = await t.api.get(`${CM}/warn-h1`);
       assert.equal(again.status, 200);
     });
   });
@@ -108,27 +98,27 @@ describe('fuzzer findings', () => {
   describe('HTTP/1.1 CONNECT', () => {
     // Node hands CONNECT to a tunnel listener and, without one, closes the connection unanswered.
     it('is answered like any other method, then the connection closes', async () => {
-      const out = await rawTLS(s, 'CONNECT /api/v1/namespaces/default/endpoints/kubernetes HTTP/1.1\r\nHost: x\r\n\r\n');
+      const out = await rawTLS(t.s, 'CONNECT /api/v1/namespaces/default/endpoints/kubernetes HTTP/1.1\r\nHost: x\r\n\r\n');
       assert.match(out, /^HTTP\/1\.1 405 /);
       assert.match(out, /"message":"connect is not supported on resources of kind \\"endpoints\\""/);
-      const exec = await rawTLS(s, 'CONNECT /api/v1/namespaces/default/pods/x/exec?command=ls HTTP/1.1\r\nHost: x\r\n\r\n');
+      const exec = await rawTLS(t.s, 'CONNECT /api/v1/namespaces/default/pods/x/exec?command=ls HTTP/1.1\r\nHost: x\r\n\r\n');
       assert.match(exec, /^HTTP\/1\.1 400 /);
       assert.match(exec, /Upgrade request required/);
     });
   });
 
   it('ends a watch with a negative timeoutSeconds at once, as the expired timer upstream', async () => {
-    const r = await api.get('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=-1');
+    const r = await t.api.get('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=-1');
     assert.equal(r.status, 200);
   });
 
   describe('the immortal namespaces', () => {
     for (const ns of ['default', 'kube-system', 'kube-public']) {
       it(`refuses to delete ${ns} with NamespaceLifecycle's 403`, async () => {
-        const r = await s.kubectl.run(['delete', 'namespace', ns]);
+        const r = await t.s.kubectl.run(['delete', 'namespace', ns]);
         assert.notEqual(r.code, 0);
         assert.equal(r.stderr.trim(), `Error from server (Forbidden): namespaces "${ns}" is forbidden: this namespace may not be deleted`);
-        const after = await api.get(`/api/v1/namespaces/${ns}`);
+        const after = await t.api.get(`/api/v1/namespaces/${ns}`);
         assert.equal(after.status, 200);
         assert.equal(after.body.metadata.deletionTimestamp, undefined);
         assert.equal(after.body.status.phase, 'Active');
@@ -136,8 +126,8 @@ describe('fuzzer findings', () => {
     }
 
     it('still deletes other namespaces', async () => {
-      await s.kubectl.ok(['create', 'namespace', 'mortal']);
-      const out = await s.kubectl.ok(['delete', 'namespace', 'mortal', '--wait=false']);
+      await t.s.kubectl.ok(['create', 'namespace', 'mortal']);
+      const out = await t.s.kubectl.ok(['delete', 'namespace', 'mortal', '--wait=false']);
       assert.equal(out, 'namespace "mortal" deleted\n');
     });
   });
@@ -156,12 +146,12 @@ describe('fuzzer findings', () => {
       ['an envelope cut short', truncatedEnvelope],
     ] as const) {
       it(`answers ${name} with 400`, async () => {
-        const r = await api.request('POST', CM, body, { 'content-type': 'application/vnd.kubernetes.protobuf' });
+        const r = await t.api.request('POST', CM, body, { 'content-type': 'application/vnd.kubernetes.protobuf' });
         assert.equal(r.status, 400, r.text);
         assert.equal(r.body.kind, 'Status');
         assert.equal(r.body.reason, 'BadRequest');
         assert.match(r.body.message, /^unable to decode protobuf body: /);
-        assert.equal((await api.get('/readyz')).status, 200);
+        assert.equal((await t.api.get('/readyz')).status, 200);
       });
     }
   });

@@ -4,10 +4,9 @@
 // <Struct>.<path> of type <type>", "number <literal>" for integers that do not parse, the field
 // path built from JSON names without indices) wrapped by the apiserver's transformDecodeError
 // ("<Kind> in version \"v1\" cannot be handled as a <Kind>: …").
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './helpers/apiserver.js';
-import { ApiClient } from './helpers/http.js';
+import { useTestServer } from './helpers/apiserver.js';
 
 const NS = '/api/v1/namespaces/default';
 const CM = `${NS}/configmaps`;
@@ -21,22 +20,13 @@ const svcWithPort = (name: string, portJSON: string) =>
   `{"apiVersion":"v1","kind":"Service","metadata":{"name":"${name}"},"spec":{"ports":[{"port":${portJSON}}]}}`;
 
 describe('hardening: typed decoding', () => {
-  let s: TestServer;
-  let api: ApiClient;
-  before(async () => {
-    s = await startTestServer();
-    api = new ApiClient(s.cp.url, s.dataDir);
-  });
-  after(async () => {
-    api?.close();
-    await s?.stop();
-  });
+  const t = useTestServer();
 
   async function expect400(path: string, body: string, message: string, headers: Record<string, string> = {}, method = 'POST') {
-    const r = await api.request(method, path, body, headers);
+    const r = await t.api.request(method, path, body, headers);
     assert.equal(r.status, 400, `${body.slice(0, 120)}: ${r.text}`);
     assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'BadRequest', code: 400 });
-    assert.equal((await api.get('/readyz')).status, 200);
+    assert.equal((await t.api.get('/readyz')).status, 200);
   }
 
   it('rejects wrongly typed metadata, data and spec fields with the Go decoder message', async () => {
@@ -89,11 +79,11 @@ describe('hardening: typed decoding', () => {
       await expect400(SVC, svcWithPort('p', lit), portErr(value));
     }
     // -80 is an int32: it decodes, and validation rejects it (422).
-    const neg = await api.post(SVC, svcWithPort('neg', '-80'));
+    const neg = await t.api.post(SVC, svcWithPort('neg', '-80'));
     assert.equal(neg.status, 422, neg.text);
     assert.match(neg.body.message, /spec\.ports\[0\]\.port: Invalid value: -80: must be between 1 and 65535, inclusive/);
     // A literal integer is fine however it is spaced.
-    const ok = await api.post(SVC, svcWithPort('ok', ' 80 '));
+    const ok = await t.api.post(SVC, svcWithPort('ok', ' 80 '));
     assert.equal(ok.status, 201, ok.text);
   });
 
@@ -106,7 +96,7 @@ describe('hardening: typed decoding', () => {
   });
 
   it('a patch or apply that produces a wrongly typed object is rejected and stores nothing', async () => {
-    const created = await api.post(SVC, svcWithPort('patched', '80'));
+    const created = await t.api.post(SVC, svcWithPort('patched', '80'));
     assert.equal(created.status, 201, created.text);
     const rv = created.body.metadata.resourceVersion;
     const patches: [string, string, string][] = [
@@ -132,13 +122,13 @@ describe('hardening: typed decoding', () => {
       { 'content-type': 'application/apply-patch+yaml' },
       'PATCH',
     );
-    const after = await api.get(`${SVC}/patched`);
+    const after = await t.api.get(`${SVC}/patched`);
     assert.equal(after.body.metadata.resourceVersion, rv, 'nothing was written');
   });
 
   it('everything that was stored decodes in kubectl (get -o yaml, describe)', async () => {
-    await s.kubectl.ok(['get', 'services,configmaps', '-o', 'yaml']);
-    const described = await s.kubectl.ok(['describe', 'services']);
+    await t.s.kubectl.ok(['get', 'services,configmaps', '-o', 'yaml']);
+    const described = await t.s.kubectl.ok(['describe', 'services']);
     assert.match(described, /Name:\s+patched/);
   });
 });

@@ -6,6 +6,8 @@ import { startControlPlane, type ControlPlane } from '../../src/cluster/control-
 import type { Controller } from '../../src/controllers/types.js';
 import { createLogger } from '../../src/util/logger.js';
 import { Kubectl } from './kubectl.js';
+import { ApiClient } from './http.js';
+import { after, before } from 'node:test';
 
 export interface TestServer {
   readonly cp: ControlPlane;
@@ -45,6 +47,31 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       kubectl.cleanup();
       await cp.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A server and an HTTP/2 admin client for one describe block: started in `before`, stopped in
+ * `after` even when a test failed. Read `.s` and `.api` inside tests (they exist from `before` on).
+ */
+export function useTestServer(opts: TestServerOptions = {}): { readonly s: TestServer; readonly api: ApiClient } {
+  let s: TestServer | undefined;
+  let api: ApiClient | undefined;
+  before(async () => {
+    s = await startTestServer(opts);
+    api = new ApiClient(s.cp.url, s.dataDir);
+  });
+  after(async () => {
+    api?.close();
+    await s?.stop();
+  });
+  return {
+    get s() {
+      return s!;
+    },
+    get api() {
+      return api!;
     },
   };
 }

@@ -18,12 +18,12 @@ export function defineMember(obj: JsonMap, key: string, value: unknown): void {
 }
 
 /**
- * The same value with ordinary objects again (what the rest of the server and JSON.parse use),
- * member "__proto__" kept as an own data property. Iterative, like cloneJson.
+ * Deep copy of a JSON value, iterative so a value nested as deep as the decoder allows (10000
+ * levels) cannot exhaust the stack; `emptyMap` makes each object and `set` stores each member.
  */
-export function toPlainJson<T>(v: T): T {
+function copyJson<T>(v: T, emptyMap: () => JsonMap, set: (m: JsonMap, k: string, item: unknown) => void): T {
   if (v === null || typeof v !== 'object') return v;
-  const copyOf = (x: unknown): unknown => (x === null || typeof x !== 'object' ? x : Array.isArray(x) ? [] : {});
+  const copyOf = (x: unknown): unknown => (x === null || typeof x !== 'object' ? x : Array.isArray(x) ? [] : emptyMap());
   const root = copyOf(v);
   const work: [unknown, unknown][] = [[v, root]];
   while (work.length > 0) {
@@ -37,12 +37,20 @@ export function toPlainJson<T>(v: T): T {
     } else {
       for (const [k, item] of Object.entries(src as JsonMap)) {
         const c = copyOf(item);
-        defineMember(dst as JsonMap, k, c);
+        set(dst as JsonMap, k, c);
         if (c !== item) work.push([item, c]);
       }
     }
   }
   return root as T;
+}
+
+/**
+ * The same value with ordinary objects again (what the rest of the server and JSON.parse use),
+ * member "__proto__" kept as an own data property.
+ */
+export function toPlainJson<T>(v: T): T {
+  return copyJson(v, () => ({}) as JsonMap, defineMember);
 }
 
 /** An empty null-prototype map. */
@@ -50,30 +58,9 @@ export function newMap(): JsonMap {
   return Object.create(null) as JsonMap;
 }
 
-/**
- * Deep copy of a JSON value into null-prototype maps; patch functions never mutate their inputs.
- * Iterative, so a value nested as deep as the decoder allows (10000 levels) cannot exhaust the stack.
- */
+/** Deep copy of a JSON value into null-prototype maps; patch functions never mutate their inputs. */
 export function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  const copyOf = (x: unknown): unknown => (x === null || typeof x !== 'object' ? x : Array.isArray(x) ? [] : newMap());
-  const root = copyOf(v);
-  const work: [unknown, unknown][] = [[v, root]];
-  while (work.length > 0) {
-    const [src, dst] = work.pop()!;
-    if (Array.isArray(src)) {
-      for (const item of src) {
-        const c = copyOf(item);
-        (dst as unknown[]).push(c);
-        if (c !== item) work.push([item, c]);
-      }
-    } else {
-      for (const [k, item] of Object.entries(src as JsonMap)) {
-        const c = copyOf(item);
-        (dst as JsonMap)[k] = c;
-        if (c !== item) work.push([item, c]);
-      }
-    }
-  }
-  return root as T;
+  return copyJson(v, newMap, (m, k, item) => {
+    m[k] = item;
+  });
 }

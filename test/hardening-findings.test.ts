@@ -112,6 +112,20 @@ describe('fuzzer findings', () => {
     assert.equal(r.status, 200);
   });
 
+  it('refuses a watch timeoutSeconds that is not an integer, as the query conversion does', async () => {
+    const r = await t.api.get('/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=abc&timeoutSeconds=1');
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.body.message, 'strconv.ParseInt: parsing "abc": invalid syntax');
+  });
+
+  it('answers an apiVersion that is not a string with 400, even one with a toString member', async () => {
+    const body = 'apiVersion:\n  toString: 0.5\nkind: ServiceAccount\nmetadata:\n  name: sa\n';
+    const r = await t.api.request('POST', '/api/v1/namespaces/default/serviceaccounts', body, { 'content-type': 'application/yaml' });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.body.message, /^the object provided is unrecognized \(must be of type ServiceAccount\): couldn't get version\/kind; json parse error: json: cannot unmarshal object into Go struct field \.apiVersion of type string/);
+    assert.equal((await t.api.get('/readyz')).status, 200);
+  });
+
   describe('the immortal namespaces', () => {
     for (const ns of ['default', 'kube-system', 'kube-public']) {
       it(`refuses to delete ${ns} with NamespaceLifecycle's 403`, async () => {

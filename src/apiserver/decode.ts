@@ -109,6 +109,17 @@ export function decodeObject(
     throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${Array.isArray(obj) ? 'array' : typeof obj} into Go value of type struct`);
   }
   const o = obj as KubeObject;
+  // SimpleMetaFactory.Interpret reads apiVersion and kind into strings before anything else, so
+  // another type fails there (and must not reach a template string: an object with its own
+  // `toString` member cannot be converted to text).
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const v: unknown = o[field];
+    if (v === undefined || v === null || typeof v === 'string') continue;
+    const got = Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : 'number';
+    throw apiErrors.badRequest(
+      `the object provided is unrecognized (must be of type ${expect.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${got} into Go struct field .${field} of type string (${summarizeData(body, 30)})`,
+    );
+  }
   const wantAPIVersion = apiVersionOf(expect);
   if (o.kind !== undefined && o.kind !== '' && o.kind !== expect.kind) {
     throw apiErrors.badRequest(`${what}: the kind in the data (${o.kind}) does not match the expected kind (${expect.kind})`);

@@ -13,6 +13,7 @@ import { header } from '../http.js';
 import { negotiateTable } from '../negotiation.js';
 import { buildPredicate } from '../registry/predicate.js';
 import { apiVersionOf } from '../resources.js';
+import { parseInt64Param } from '../resource-version.js';
 import { tableFor, type ResourceCall } from './context.js';
 import { parseWatchResourceVersion, waitUntilFresh } from './watch-rv.js';
 import { initialStateFor, type InitialState } from './watch-snapshot.js';
@@ -42,7 +43,9 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
     throw apiErrors.invalid('meta.k8s.io', 'ListOptions', '', []);
   }
   const rv = parseWatchResourceVersion(rvParam);
-  let timeoutS = Number(q.get('timeoutSeconds') ?? '');
+  // The first value counts, as Go's url.Values.Get; a non-integer is the conversion's 400.
+  const timeoutRaw = q.getAll('timeoutSeconds')[0];
+  let timeoutS = timeoutRaw === undefined || timeoutRaw === '' ? 0 : parseInt64Param(timeoutRaw);
   // Upstream only replaces an absent or zero timeout with the random default; a negative one
   // arms an already-expired timer, so the watch ends at once (an empty 200).
   if (!Number.isFinite(timeoutS) || timeoutS === 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());

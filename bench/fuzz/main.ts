@@ -15,7 +15,7 @@
 // always the same bytes. Exit code: 0 no findings, 1 findings, 2 the harness itself failed.
 // Results: <out>/findings.json (each distinct finding with a reproducer, bodies in base64) and
 // <out>/summary.txt; the server's stderr is in <out>/server-stderr.log. See docs/fuzzing.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,8 @@ async function main(): Promise<number> {
     log(probe.status === 200 ? 'server still up' : `server DOWN after the request; stderr:\n${(await server.exited).stderrTail.slice(-3000)}`);
     t.close();
     await server.stop();
+    // A replay prints all it found; its own temp output dir is not worth keeping.
+    if (values.out === undefined) rmSync(out, { recursive: true, force: true });
     return probe.status === 200 ? 0 : 1;
   }
 

@@ -8,7 +8,7 @@ import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf/inde
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import { JSONSyntaxError, parseJSONText } from './json-text.js';
 import { pruneUnknownFields } from './schema/known-fields.js';
-import { typeErrorOf } from './schema/typed-decode.js';
+import { jsonKind, typeErrorOf } from './schema/typed-decode.js';
 
 /**
  * YAML anchors and aliases can expand a small body into a huge value ("billion laughs"); the
@@ -54,9 +54,9 @@ function summarizeData(data: Buffer, maxLength: number): string {
  * A JSON create/update body that does not parse: the serializer fails finding apiVersion/kind
  * (SimpleMetaFactory.Interpret), so transformDecodeError has no kind and words it like this.
  */
-function unparsableObject(kind: string, body: Buffer, err: JSONSyntaxError) {
+function unparsableObject(kind: string, body: Buffer, parseError: string) {
   return apiErrors.badRequest(
-    `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err.message} (${summarizeData(body, 30)})`,
+    `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${parseError} (${summarizeData(body, 30)})`,
   );
 }
 
@@ -65,7 +65,7 @@ export function parseJSONObjectBody(body: Buffer, kind: string): unknown {
   try {
     return parseJSONText(body.toString('utf8'));
   } catch (err) {
-    if (err instanceof JSONSyntaxError) throw unparsableObject(kind, body, err);
+    if (err instanceof JSONSyntaxError) throw unparsableObject(kind, body, err.message);
     throw err;
   }
 }
@@ -115,10 +115,7 @@ export function decodeObject(
   for (const field of ['apiVersion', 'kind'] as const) {
     const v: unknown = o[field];
     if (v === undefined || v === null || typeof v === 'string') continue;
-    const got = Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : 'number';
-    throw apiErrors.badRequest(
-      `the object provided is unrecognized (must be of type ${expect.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${got} into Go struct field .${field} of type string (${summarizeData(body, 30)})`,
-    );
+    throw unparsableObject(expect.kind, body, `json: cannot unmarshal ${jsonKind(v)} into Go struct field .${field} of type string`);
   }
   const wantAPIVersion = apiVersionOf(expect);
   if (o.kind !== undefined && o.kind !== '' && o.kind !== expect.kind) {
@@ -135,8 +132,7 @@ export function decodeObject(
   o.kind = expect.kind;
   if (o.metadata === undefined || o.metadata === null) o.metadata = {};
   if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) {
-    const got = Array.isArray(o.metadata) ? 'array' : typeof o.metadata === 'boolean' ? 'bool' : typeof o.metadata;
-    throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${got} into Go struct field ${expect.kind}.metadata of type v1.ObjectMeta`);
+    throw apiErrors.badRequest(`${what}: json: cannot unmarshal ${jsonKind(o.metadata)} into Go struct field ${expect.kind}.metadata of type v1.ObjectMeta`);
   }
   pruneUnknownFields(expect, o);
   setDefaults(expect.group, expect.version, expect.kind, o);

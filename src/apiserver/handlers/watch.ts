@@ -48,7 +48,7 @@ export async function handleWatch(call: ResourceCall): Promise<void> {
   let timeoutS = timeoutRaw === undefined || timeoutRaw === '' ? 0 : parseInt64Param(timeoutRaw);
   // Upstream only replaces an absent or zero timeout with the random default; a negative one
   // arms an already-expired timer, so the watch ends at once (an empty 200).
-  if (!Number.isFinite(timeoutS) || timeoutS === 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  if (timeoutS === 0) timeoutS = MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
   else if (timeoutS < 0) timeoutS = 0;
 
   const wantsTable = negotiateTable(header(req, 'accept')) !== undefined;

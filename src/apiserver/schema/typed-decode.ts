@@ -71,7 +71,8 @@ function goTypeName(t: Type): string {
   return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
 }
 
-function jsonKind(v: unknown): string {
+/** The JSON value's kind as encoding/json names it in an UnmarshalTypeError. */
+export function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return 'number';

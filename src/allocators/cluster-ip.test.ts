@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClusterIPRange, parseServiceClusterIPRanges } from './cluster-ip.js';
 import { AlreadyAllocatedError, InvalidValueError, NotInRangeError, RangeFullError } from './errors.js';
-import { canonicalIP } from './ip-address.js';
+import { canonicalIP as strictCanonicalIP } from '../util/ip.js';
+const canonicalIP = (text: string) => strictCanonicalIP(text, { sloppy: true });
 
 /** A scripted random source: returns the given starts in turn (clamped into [0, n)). */
 function scripted(...starts: number[]) {
@@ -147,6 +148,21 @@ describe('ClusterIPRange allocation', () => {
     assert.equal(canonicalIP('1:2:3:4:5:6:7::'), '1:2:3:4:5:6:7:0');
     assert.equal(canonicalIP('1:2:3:4:5:6:7:8::'), undefined);
     assert.equal(canonicalIP('256.1.1.1'), undefined);
+  });
+
+  it('refuses an IPv4 text followed by "::", which net.ParseIP rejects', () => {
+    // The allocators' own parser read "1.2.3.4::5" as 102:304::5 and allocated it, and took
+    // "1.2.3.4::/112" as a service CIDR.
+    const r = new ClusterIPRange('102:304::/112');
+    assert.throws(() => r.allocate('1.2.3.4::5'), (e: unknown) => e instanceof InvalidValueError && e.message === 'failed to parse service IP "1.2.3.4::5"');
+    assert.throws(() => r.allocate('1.2.3.4::'), InvalidValueError);
+    assert.throws(() => r.dryRunAllocate('1.2.3.4::5'), InvalidValueError);
+    assert.equal(r.has('1.2.3.4::5'), false);
+    assert.equal(r.used(), 0);
+    r.allocate('102:304::5');
+    assert.equal(r.has('102:304::5'), true);
+    assert.throws(() => parseServiceClusterIPRanges('1.2.3.4::/112'), /^Error: invalid CIDR address: 1\.2\.3\.4::\/112$/);
+    assert.throws(() => new ClusterIPRange('1.2.3.4::/112'), /invalid CIDR address/);
   });
 
   it('snapshots as Go big.Int bytes and restores', () => {

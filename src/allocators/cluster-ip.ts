@@ -5,8 +5,8 @@
 import { AllocationBitmap, bandOffset, defaultRandom } from './bitmap.js';
 import type { RandomSource } from './bitmap.js';
 import { AlreadyAllocatedError, InvalidValueError, NotInRangeError, RangeFullError } from './errors.js';
-import { formatCIDR, formatIP, parseCIDR, parseIP } from './ip-address.js';
-import type { IPFamily, ParsedCIDR } from './ip-address.js';
+import { formatCIDR, formatIP, fromValue, parseCIDRSloppy, parseIPSloppy } from '../util/ip.js';
+import type { CIDR, IPFamily } from '../util/ip.js';
 import type { RangeCore } from './range-core.js';
 
 /** kube-apiserver's maxCIDRBits: at most 2^20 addresses (IPv4 mask >= /12, IPv6 >= /108). */
@@ -21,7 +21,7 @@ export interface ClusterIPRangeOptions {
 }
 
 /** validateMaxCIDRRange from cmd/kube-apiserver/app/options/validation.go; undefined when fine. */
-export function validateMaxCIDRRange(cidr: ParsedCIDR, flag = '--service-cluster-ip-range'): string | undefined {
+export function validateMaxCIDRRange(cidr: CIDR, flag = '--service-cluster-ip-range'): string | undefined {
   if (cidr.bits - cidr.prefix > maxServiceCIDRBits) {
     return `specified ${flag} is too large; for ${cidr.bits}-bit addresses, the mask must be >= ${cidr.bits - maxServiceCIDRBits}`;
   }
@@ -29,15 +29,15 @@ export function validateMaxCIDRRange(cidr: ParsedCIDR, flag = '--service-cluster
 }
 
 /**
- * Splits and checks a --service-cluster-ip-range value ("10.96.0.0/12" or "10.96.0.0/12,fd00::/108")
+ * Splits and checks a --service-cluster-ip-range value ("10.0.0.0/16" or "10.0.0.0/16,fd00::/108")
  * with validateClusterIPFlags' messages; returns the canonical CIDRs or throws one Error listing all.
  */
 export function parseServiceClusterIPRanges(value: string): string[] {
   const items = value.split(',');
   const errs: string[] = [];
-  const cidrs: ParsedCIDR[] = [];
+  const cidrs: CIDR[] = [];
   for (const item of items.slice(0, 2)) {
-    const c = parseCIDR(item.trim());
+    const c = parseCIDRSloppy(item.trim());
     if (!c) errs.push(`invalid CIDR address: ${item}`);
     else cidrs.push(c);
   }
@@ -59,7 +59,7 @@ export function parseServiceClusterIPRanges(value: string): string[] {
 }
 
 export class ClusterIPRange implements RangeCore<string> {
-  /** The canonical CIDR, e.g. "10.96.0.0/12" (what error messages and RangeAllocation.range show). */
+  /** The canonical CIDR, e.g. "10.0.0.0/16" (what error messages and RangeAllocation.range show). */
   readonly cidr: string;
   readonly unit = 'IP' as const;
   readonly family: IPFamily;
@@ -69,14 +69,14 @@ export class ClusterIPRange implements RangeCore<string> {
   readonly size: number;
   /** Size of the static band: usable indexes [0, offset) are network+1 … network+offset. */
   readonly offset: number;
-  readonly #net: ParsedCIDR;
+  readonly #net: CIDR;
   /** network + 1: the address of bitmap index 0. */
   readonly #base: bigint;
   readonly #bitmap: AllocationBitmap;
   readonly #opts: ClusterIPRangeOptions;
 
   constructor(cidr: string, opts: ClusterIPRangeOptions = {}) {
-    const net = parseCIDR(cidr);
+    const net = parseCIDRSloppy(cidr);
     if (!net) throw new Error(`invalid CIDR address: ${cidr}`);
     if (!opts.skipSizeCheck) {
       const tooLarge = validateMaxCIDRRange(net, opts.flag);
@@ -106,7 +106,7 @@ export class ClusterIPRange implements RangeCore<string> {
 
   /** The bitmap index of an IP in this range, or undefined. */
   indexOf(ip: string): number | undefined {
-    const p = parseIP(ip);
+    const p = parseIPSloppy(ip);
     if (!p || p.family !== this.family) return undefined;
     const hostBits = BigInt(this.#net.bits - this.#net.prefix);
     if (p.value >> hostBits !== this.#net.network >> hostBits) return undefined;
@@ -116,7 +116,7 @@ export class ClusterIPRange implements RangeCore<string> {
 
   /** The IP at a bitmap index (0 is network + 1). */
   ipAt(index: number): string {
-    return formatIP({ family: this.family, value: this.#base + BigInt(index) });
+    return formatIP(fromValue(this.#net.bits, this.#base + BigInt(index)));
   }
 
   contains(ip: string): boolean {
@@ -124,13 +124,13 @@ export class ClusterIPRange implements RangeCore<string> {
   }
 
   normalize(ip: string): string {
-    const p = parseIP(ip);
+    const p = parseIPSloppy(ip);
     if (!p) throw new InvalidValueError(`failed to parse service IP "${ip}"`);
     return formatIP(p);
   }
 
   parseValue(text: string): string | undefined {
-    const p = parseIP(text);
+    const p = parseIPSloppy(text);
     return p ? formatIP(p) : undefined;
   }
 
@@ -192,7 +192,7 @@ export class ClusterIPRange implements RangeCore<string> {
 
   /** Upstream's dry-run AllocateNext answers the network address as a placeholder. */
   dryRunAllocateNext(): string {
-    return formatIP({ family: this.family, value: this.#net.network });
+    return formatIP(fromValue(this.#net.bits, this.#net.network));
   }
 
   #checkRange(ip: string): number {

@@ -11,8 +11,6 @@ export {
   RangeFullError,
 } from './errors.js';
 export type { AllocationErrorCode } from './errors.js';
-export { canonicalIP, formatCIDR, formatIP, parseCIDR, parseIP } from './ip-address.js';
-export type { IPFamily, ParsedCIDR, ParsedIP } from './ip-address.js';
 export {
   ClusterIPRange,
   maxServiceCIDRBits,
@@ -37,8 +35,6 @@ export type { AllocatorStats, DryRunOption, StoredValues } from './persisted.js'
 export { AllocationTransaction, BoundTransaction } from './transaction.js';
 export type { TransactionOptions } from './transaction.js';
 export {
-  collectServiceNodePorts,
-  isServiceIPSet,
   numRepairsBeforeLeakCleanup,
   repairClusterIPs,
   repairNodePorts,
@@ -50,7 +46,6 @@ export type {
   LeakCounters,
   NodePortAllocator,
   RepairResult,
-  ServiceLike,
   ServiceSource,
 } from './repair.js';
 export {

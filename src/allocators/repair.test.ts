@@ -5,8 +5,10 @@ import { ClusterIPRange } from './cluster-ip.js';
 import { NodePortRange } from './node-port.js';
 import { PersistedAllocator } from './persisted.js';
 import { secondaryServiceIPsKey, serviceIPsKey, serviceNodePortsKey } from './range-allocation.js';
-import { collectServiceNodePorts, repairClusterIPs, repairNodePorts } from './repair.js';
-import type { EventRecorder, EventType, ServiceLike } from './repair.js';
+import { collectServiceNodePortsForRepair as collectServiceNodePorts } from '../api/service.js';
+import type { Protocol, Service } from '../api/types/core/v1.js';
+import { repairClusterIPs, repairNodePorts } from './repair.js';
+import type { EventRecorder, EventType } from './repair.js';
 
 interface Recorded {
   readonly service: string;
@@ -25,17 +27,17 @@ function recorder(): EventRecorder & { events: Recorded[] } {
   };
 }
 
-const svc = (name: string, clusterIPs: string[]): ServiceLike => ({
+const svc = (name: string, clusterIPs: string[]): Service => ({
   metadata: { name, namespace: 'default' },
   spec: { clusterIP: clusterIPs[0] ?? '', clusterIPs },
 });
 
-const np = (name: string, ports: Array<[number, string?]>, healthCheckNodePort?: number): ServiceLike => ({
+const np = (name: string, ports: Array<[number, Protocol?]>, healthCheckNodePort?: number): Service => ({
   metadata: { name, namespace: 'default' },
   spec: {
     clusterIP: '10.96.0.1',
     clusterIPs: ['10.96.0.1'],
-    ports: ports.map(([nodePort, protocol]) => ({ nodePort, protocol: protocol ?? 'TCP' })),
+    ports: ports.map(([nodePort, protocol]) => ({ port: 80, nodePort, protocol: protocol ?? 'TCP' })),
     ...(healthCheckNodePort ? { healthCheckNodePort } : {}),
   },
 });

@@ -8,8 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, KeyExistsError, KeyNotFoundError } from '../storage/index.js';
 import type { ClusterIPRange } from './cluster-ip.js';
 import { AlreadyAllocatedError, NotInRangeError, RangeFullError } from './errors.js';
-import { formatIP, parseIP } from './ip-address.js';
-import type { IPFamily } from './ip-address.js';
+import { collectServiceNodePortsForRepair, isServiceIPSet } from '../api/service.js';
+import type { Service } from '../api/types/core/v1.js';
+import { formatIP, parseIPSloppy, type IPFamily } from '../util/ip.js';
 import type { NodePortRange } from './node-port.js';
 import type { PersistedAllocator } from './persisted.js';
 import type { RangeCore } from './range-core.js';
@@ -18,22 +19,11 @@ export type EventType = 'Normal' | 'Warning';
 
 /** Where repair events go (the caller writes them as core/v1 Events on the Service). */
 export interface EventRecorder {
-  event(service: ServiceLike, type: EventType, reason: string, message: string): void;
-}
-
-/** The parts of a core/v1 Service the repair loops read. */
-export interface ServiceLike {
-  readonly metadata?: { readonly name?: string; readonly namespace?: string };
-  readonly spec?: {
-    readonly clusterIP?: string;
-    readonly clusterIPs?: readonly string[];
-    readonly ports?: ReadonlyArray<{ readonly nodePort?: number; readonly protocol?: string }>;
-    readonly healthCheckNodePort?: number;
-  };
+  event(service: Service, type: EventType, reason: string, message: string): void;
 }
 
 /** The Services, or a function listing them (called after the stored values are read, as upstream orders it). */
-export type ServiceSource = readonly ServiceLike[] | (() => Promise<readonly ServiceLike[]>);
+export type ServiceSource = readonly Service[] | (() => Promise<readonly Service[]>);
 
 /** How many passes a value must look leaked before it is freed. */
 export const numRepairsBeforeLeakCleanup = 3;
@@ -71,7 +61,8 @@ export async function repairClusterIPs(
     for (const svc of await listServices(services)) {
       if (!isServiceIPSet(svc)) continue;
       for (const text of svc.spec?.clusterIPs ?? []) {
-        const parsed = parseIP(text);
+        // Upstream reads stored ClusterIPs with netutils.ParseIPSloppy.
+        const parsed = parseIPSloppy(text);
         if (!parsed) {
           // Upstream formats the failed parse result, a nil net.IP, which prints as "<nil>".
           recorder.event(svc, 'Warning', 'ClusterIPNotValid', 'Cluster IP <nil> is not a valid IP; please recreate service');
@@ -128,7 +119,7 @@ export async function repairNodePorts(
     const f = await readState(allocator);
     const { rebuilt } = f;
     for (const svc of await listServices(services)) {
-      for (const port of collectServiceNodePorts(svc)) {
+      for (const port of collectServiceNodePortsForRepair(svc)) {
         f.unused.delete(port);
         try {
           rebuilt.allocate(port);
@@ -158,42 +149,6 @@ export async function repairNodePorts(
     replaceMap(leaks, counters);
     return result;
   });
-}
-
-/** helper.IsServiceIPSet: a ClusterIP that is neither empty nor "None". */
-export function isServiceIPSet(svc: ServiceLike): boolean {
-  const ip = svc.spec?.clusterIP;
-  return !!ip && ip !== 'None';
-}
-
-/**
- * The nodePorts a Service holds, as upstream collects them: the same nodePort under the same
- * protocol is listed twice (so a duplicate shows up as "assigned to multiple services"), under
- * different protocols once; healthCheckNodePort counts as TCP.
- */
-export function collectServiceNodePorts(svc: ServiceLike): number[] {
-  const out: number[] = [];
-  const seen = new Map<number, Set<string>>();
-  for (const p of svc.spec?.ports ?? []) {
-    const nodePort = p.nodePort ?? 0;
-    if (nodePort === 0) continue;
-    const proto = p.protocol ?? 'TCP';
-    const s = seen.get(nodePort);
-    if (!s) {
-      seen.set(nodePort, new Set([proto]));
-      out.push(nodePort);
-    } else if (s.has(proto)) {
-      out.push(nodePort);
-    } else {
-      s.add(proto);
-    }
-  }
-  const health = svc.spec?.healthCheckNodePort ?? 0;
-  if (health !== 0) {
-    const s = seen.get(health);
-    if (!s || s.has('TCP')) out.push(health);
-  }
-  return out;
 }
 
 /** One allocator's pass: what the store holds, and what the Services say it should. */
@@ -272,7 +227,7 @@ function replaceMap<K>(target: LeakCounters<K>, source: LeakCounters<K>): void {
   for (const [k, v] of source) target.set(k, v);
 }
 
-async function listServices(source: ServiceSource): Promise<readonly ServiceLike[]> {
+async function listServices(source: ServiceSource): Promise<readonly Service[]> {
   return typeof source === 'function' ? source() : source;
 }
 

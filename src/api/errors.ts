@@ -1,35 +1,21 @@
 // The catalogue of API errors, each rendering itself as a metav1.Status exactly as
 // k8s.io/apimachinery/pkg/api/errors builds it (messages are part of the API: kubectl prints them).
 import type { FieldError } from './field-errors.js';
+import type { ListMeta, Status as MetaStatus, StatusCause, StatusDetails } from './types/meta/v1.js';
+
+export type { StatusCause, StatusDetails } from './types/meta/v1.js';
 
 export interface GroupResource {
   readonly group: string;
   readonly resource: string;
 }
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
-
-export interface Status {
+/** metav1.Status as the API server writes it: TypeMeta, metadata, status and code always present. */
+export interface Status extends MetaStatus {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, unknown>;
+  metadata: ListMeta;
   status: 'Success' | 'Failure';
-  message?: string;
-  reason?: string;
-  details?: StatusDetails;
   code: number;
 }
 

@@ -1,42 +1,8 @@
 // metav1.ObjectMeta and the small helpers every registry shares.
 import { randomInt, randomUUID } from 'node:crypto';
+import type { ObjectMeta } from './types/meta/v1.js';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ManagedFieldsEntry {
-  manager?: string;
-  operation?: string;
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: string;
-  fieldsV1?: unknown;
-  subresource?: string;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string | null;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: ManagedFieldsEntry[];
-  selfLink?: string;
-}
+export type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from './types/meta/v1.js';
 
 /** Any API object, as decoded JSON. Field access beyond metadata is by each registry's knowledge. */
 export interface KubeObject {

@@ -1,36 +1,28 @@
 // Finding the Pod a streaming request is about, with kube-apiserver's checks and messages
 // (pkg/registry/core/pod/strategy.go: validateContainer, streamLocation, ResourceLocation).
 import { apiErrors } from '../../api/errors.js';
-import type { KubeObject } from '../../api/meta.js';
+import { podIPs } from '../../api/pod.js';
+import type { Pod } from '../../api/types/core/v1.js';
 import type { Registry } from '../registry/registry.js';
 
-interface ContainerLike {
-  name: string;
-  ports?: { containerPort?: number; name?: string }[];
-}
+/**
+ * The typed core/v1 Pod under the name streaming/pod-logs.ts (another branch's file) still
+ * imports; new code uses `Pod`.
+ */
+export type PodLike = Pod;
 
-export interface PodLike extends KubeObject {
-  spec?: {
-    nodeName?: string;
-    containers?: ContainerLike[];
-    initContainers?: ContainerLike[];
-    ephemeralContainers?: ContainerLike[];
-  };
-  status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] };
-}
-
-export async function getPod(registry: Registry, namespace: string, name: string): Promise<PodLike> {
-  return (await registry.store('', 'pods')!.get(namespace, name)) as PodLike;
+export async function getPod(registry: Registry, namespace: string, name: string): Promise<Pod> {
+  return (await registry.store('', 'pods')!.get(namespace, name)) as unknown as Pod;
 }
 
 /** All container names in VisitContainers order: init, regular, ephemeral. */
-function allContainers(pod: PodLike): string[] {
-  const s = pod.spec ?? {};
+function allContainers(pod: Pod): string[] {
+  const s: Partial<NonNullable<Pod['spec']>> = pod.spec ?? {};
   return [...(s.initContainers ?? []), ...(s.containers ?? []), ...(s.ephemeralContainers ?? [])].map((c) => c.name);
 }
 
 /** The container a request addresses; the only one if none is named. */
-export function validateContainer(pod: PodLike, container: string): string {
+export function validateContainer(pod: Pod, container: string): string {
   const name = pod.metadata.name ?? '';
   if (!container) {
     const containers = pod.spec?.containers ?? [];
@@ -44,14 +36,15 @@ export function validateContainer(pod: PodLike, container: string): string {
 }
 
 /** The node a Pod is bound to (exec, attach, port-forward refuse unscheduled Pods). */
-export function assignedNode(pod: PodLike): string {
+export function assignedNode(pod: Pod): string {
   const node = pod.spec?.nodeName;
   if (!node) throw apiErrors.badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);
   return node;
 }
 
-export function podIP(pod: PodLike): string {
-  return pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP ?? '';
+/** The primary Pod IP (podIPs[0], else the older podIP), or "" before one is assigned. */
+export function podIP(pod: Pod): string {
+  return podIPs(pod)[0] ?? '';
 }
 
 /** `[scheme:]name[:port]`, as utilnet.SplitSchemeNamePort accepts it. */

@@ -10,7 +10,8 @@ import { apiErrors, StatusError } from '../../api/errors.js';
 import type { ResourceCall } from '../handlers/context.js';
 import type { Registry } from '../registry/registry.js';
 import { nodeWebSocket, NodeResponseError, type KubeletSocketResolver } from './node-connection.js';
-import { podIP, splitSchemeNamePort, type PodLike } from './pod-target.js';
+import type { Pod } from '../../api/types/core/v1.js';
+import { podIP, splitSchemeNamePort } from './pod-target.js';
 import { TUNNEL_PROTOCOL } from './port-forward-upgrade.js';
 
 interface ProxyTarget {
@@ -38,7 +39,7 @@ function isGlobalUnicastIPv4(ip: string): boolean {
 export async function podProxyTarget(registry: Registry, namespace: string, id: string): Promise<ProxyTarget> {
   const parts = splitSchemeNamePort(id);
   if (!parts) throw apiErrors.badRequest(`invalid pod request ${JSON.stringify(id)}`);
-  const pod = (await registry.store('', 'pods')!.get(namespace, parts.name)) as PodLike;
+  const pod = (await registry.store('', 'pods')!.get(namespace, parts.name)) as unknown as Pod;
   let port = parts.port;
   if (!port) port = String(pod.spec?.containers?.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? '');
   const ip = podIP(pod);
@@ -83,7 +84,7 @@ export async function serviceProxyTarget(registry: Registry, namespace: string, 
       // isValidAddress: the address must be a Pod of this namespace that has this IP.
       const ref = addr.targetRef;
       if (!ref?.name || (ref.kind ?? 'Pod') !== 'Pod' || (ref.namespace ?? namespace) !== namespace) continue;
-      const pod = (await pods.tryGet(namespace, ref.name)) as PodLike | undefined;
+      const pod = (await pods.tryGet(namespace, ref.name)) as unknown as Pod | undefined;
       if (!pod || !(pod.status?.podIPs ?? [{ ip: pod.status?.podIP ?? '' }]).some((p) => p.ip === addr.ip)) continue;
       const node = pod.spec?.nodeName ?? addr.nodeName;
       if (!node) continue;

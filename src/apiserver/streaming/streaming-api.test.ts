@@ -3,13 +3,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../api/errors.js';
-import { assignedNode, splitSchemeNamePort, validateContainer, type PodLike } from './pod-target.js';
+import type { Pod } from '../../api/types/core/v1.js';
+import { assignedNode, splitSchemeNamePort, validateContainer } from './pod-target.js';
 import { containerLogsPath, nodeLogError, parsePodLogOptions } from './pod-logs.js';
 import { rewriteLocation, splitProxyPath } from './proxy.js';
 import { negotiate, WS_EXEC_PROTOCOLS } from './exec-upgrade.js';
 import { NodeResponseError } from './node-connection.js';
 
-const pod = (containers: string[], extra: Partial<NonNullable<PodLike['spec']>> = {}): PodLike => ({
+const pod = (containers: string[], extra: Partial<NonNullable<Pod['spec']>> = {}): Pod => ({
   metadata: { name: 'p', namespace: 'ns' },
   spec: { containers: containers.map((name) => ({ name })), ...extra },
 });

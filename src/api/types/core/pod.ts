@@ -259,10 +259,19 @@ export interface Volume {
   secret?: { secretName?: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
 }
 
+/**
+ * A debugging container added to a running Pod through the ephemeralcontainers subresource
+ * (EphemeralContainerCommon has Container's fields); it may share one container's namespaces.
+ */
+export interface EphemeralContainer extends Container {
+  targetContainerName?: string;
+}
+
 export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[] | null;
   containers: Container[];
+  ephemeralContainers?: EphemeralContainer[];
   restartPolicy?: RestartPolicy;
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;

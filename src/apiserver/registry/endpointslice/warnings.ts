@@ -7,7 +7,7 @@
 // the function is complete on its own. The case validation cannot see is an address that is
 // some Service's ClusterIP: the proxy does not send traffic to a virtual IP as a destination
 // (as the Kubernetes Service docs say of Endpoints), and only the caller can look ClusterIPs up.
-import { formatIP, parseIP, type ParsedIP } from '../../../allocators/ip-address.js';
+import { formatIP, isLinkLocalMulticast, isLinkLocalUnicast, isLoopback, isUnspecified, parseIPSloppy, type IP } from '../../../util/ip.js';
 
 export interface EndpointSliceAddresses {
   readonly addressType?: string;
@@ -41,7 +41,7 @@ export function endpointSliceAddressWarnings(slice: EndpointSliceAddresses, clus
 
 /** What is wrong with one address as an endpoint, or undefined if nothing is. */
 export function addressProblem(addr: string, clusterIPOwner: (ip: string) => string | undefined): string | undefined {
-  const ip = parseIP(addr);
+  const ip = parseIPSloppy(addr);
   if (!ip) return undefined; // not an IP: validation's business
   const special = specialRange(ip);
   if (special) return special;
@@ -50,19 +50,10 @@ export function addressProblem(addr: string, clusterIPOwner: (ip: string) => str
 }
 
 /** The special ranges of upstream's ValidateEndpointIP, worded as its messages are. */
-function specialRange(ip: ParsedIP): string | undefined {
-  const v = ip.value;
-  if (ip.family === 'IPv4') {
-    if (v === 0n) return 'is unspecified (0.0.0.0)';
-    if (v >> 24n === 127n) return 'is in the loopback range (127.0.0.0/8, ::1/128)';
-    if (v >> 16n === 0xa9fen) return 'is in the link-local range (169.254.0.0/16, fe80::/10)';
-    if (v >> 8n === 0xe00000n) return 'is in the link-local multicast range (224.0.0.0/24, ff02::/10)';
-    return undefined;
-  }
-  if (v === 0n) return 'is unspecified (::)';
-  if (v === 1n) return 'is in the loopback range (127.0.0.0/8, ::1/128)';
-  if (v >> 118n === 0x3fan) return 'is in the link-local range (169.254.0.0/16, fe80::/10)';
-  // Go's IsLinkLocalMulticast: ff02::/16 with any flags, i.e. ff?2::.
-  if (v >> 120n === 0xffn && ((v >> 112n) & 0xfn) === 2n) return 'is in the link-local multicast range (224.0.0.0/24, ff02::/10)';
+function specialRange(ip: IP): string | undefined {
+  if (isUnspecified(ip)) return `is unspecified (${ip.family === 'IPv4' ? '0.0.0.0' : '::'})`;
+  if (isLoopback(ip)) return 'is in the loopback range (127.0.0.0/8, ::1/128)';
+  if (isLinkLocalUnicast(ip)) return 'is in the link-local range (169.254.0.0/16, fe80::/10)';
+  if (isLinkLocalMulticast(ip)) return 'is in the link-local multicast range (224.0.0.0/24, ff02::/10)';
   return undefined;
 }

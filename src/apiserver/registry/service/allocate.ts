@@ -7,14 +7,13 @@ import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields } from './
 import {
   collectServiceNodePorts,
   isExternalName,
+  isHeadlessForAllocation,
   needsHealthCheck,
   needsNodePorts,
   shouldAllocateNodePorts,
-  type AllocationTxn,
-  type IPFamily,
-  type Service,
-  type ServiceIPConfig,
-} from './types.js';
+} from '../../../api/service.js';
+import type { IPFamily, ServicePort } from '../../../api/types/core/v1.js';
+import type { AllocationTxn, ServiceIPConfig, ServiceWithSpec as Service } from './types.js';
 
 const invalid = (svc: Service, field: string, value: unknown, detail: string) =>
   apiErrors.invalid('', 'Service', svc.metadata.name ?? '', [fieldErr.invalid(field, value, detail)]);
@@ -47,7 +46,8 @@ async function allocIPs(svc: Service, toAlloc: Map<IPFamily, string>, txn: Alloc
 async function allocClusterIPs(svc: Service, txn: AllocationTxn): Promise<void> {
   const spec = svc.spec;
   if (isExternalName(svc)) return;
-  if (spec.clusterIPs?.[0] === 'None') return;
+  // Headless Services get no ClusterIPs (upstream tests clusterIPs[0] after normalization).
+  if (isHeadlessForAllocation(svc)) return;
   const families = spec.ipFamilies ?? [];
   const ips = [...(spec.clusterIPs ?? [])];
   const toAlloc = new Map<IPFamily, string>();
@@ -65,7 +65,7 @@ async function allocClusterIPs(svc: Service, txn: AllocationTxn): Promise<void> 
 }
 
 /** The node port a user asked for on any port with the same port number (53/TCP + 53/UDP share). */
-function findRequestedNodePort(port: number, ports: readonly { port: number; nodePort?: number }[]): number {
+function findRequestedNodePort(port: number, ports: readonly ServicePort[]): number {
   for (const p of ports) if (p.port === port && p.nodePort) return p.nodePort;
   return 0;
 }
@@ -138,7 +138,7 @@ async function updateClusterIPs(svc: Service, old: Service, txn: AllocationTxn):
   if (isMatchingPreferDualStackClusterIPFields(svc, old)) return;
   // A: ExternalName → a type with a ClusterIP: allocate everything.
   if (isExternalName(old) && !isExternalName(svc)) return allocClusterIPs(svc, txn);
-  if (old.spec.clusterIPs?.[0] === 'None') return;
+  if (isHeadlessForAllocation(old)) return;
   // B: → ExternalName: release everything (on commit).
   if (!isExternalName(old) && isExternalName(svc)) {
     (old.spec.ipFamilies ?? []).forEach((f, i) => {
@@ -225,7 +225,7 @@ export async function allocateUpdate(svc: Service, old: Service, cfg: ServiceIPC
 
 /** After a delete: give back the ClusterIPs and node ports the Service held. */
 export function releaseAll(svc: Service, txn: AllocationTxn): void {
-  if (!isExternalName(svc) && svc.spec.clusterIPs?.[0] !== 'None') {
+  if (!isExternalName(svc) && !isHeadlessForAllocation(svc)) {
     (svc.spec.ipFamilies ?? []).forEach((f, i) => {
       const ip = svc.spec.clusterIPs?.[i];
       if (ip) txn.releaseIPDeferred(f, ip);

@@ -10,12 +10,11 @@ import {
   serviceIPsKey,
   serviceNodePortsKey,
 } from '../../../allocators/index.js';
+import { DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR } from '../../../api/defaults/cluster.js';
 import type { Storage } from '../../../storage/types.js';
 import type { ServiceAllocation } from './strategy.js';
-import type { AllocationTxn, IPFamily } from './types.js';
-
-export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
-export const DEFAULT_NODE_PORT_RANGE = '30000-32767';
+import type { IPFamily } from '../../../api/types/core/v1.js';
+import type { AllocationTxn } from './types.js';
 
 export interface ServiceAllocators extends ServiceAllocation {
   readonly ipRanges: ReadonlyMap<IPFamily, PersistedAllocator<string, ClusterIPRange>>;

@@ -1,13 +1,11 @@
 // Which Service owns a ClusterIP, kept current from a watch on Services, for the EndpointSlice
 // warning "… is the ClusterIP of Service ns/name" (the strategy hook must answer synchronously).
-import { formatIP, parseIP } from '../../../allocators/ip-address.js';
 import type { KubeObject } from '../../../api/meta.js';
+import { canonicalIP } from '../../../util/ip.js';
 import { EVERYTHING, type RegistryStore } from '../store.js';
 
-function canonical(ip: string): string | undefined {
-  const p = parseIP(ip);
-  return p ? formatIP(p) : undefined;
-}
+/** Stored ClusterIPs are read as upstream reads them (netutils.ParseIPSloppy). */
+const canonical = (ip: string) => canonicalIP(ip, { sloppy: true });
 
 export class ClusterIPIndex {
   readonly #owners = new Map<string, string>();

@@ -4,9 +4,12 @@
 import { apiErrors } from '../../../api/errors.js';
 import { fieldErr, GoValue, goStringSlice, type FieldError } from '../../../api/field-errors.js';
 import { validateServiceClusterIPsRelatedFields } from '../../../api/validation/index.js';
-import { familyOf, isExternalName, type IPFamily, type Service, type ServiceIPConfig } from './types.js';
+import { isExternalName } from '../../../api/service.js';
+import { CLUSTER_IP_NONE, type IPFamily } from '../../../api/types/core/v1.js';
+import { ipFamilyOf } from '../../../util/ip.js';
+import type { ServiceIPConfig, ServiceWithSpec as Service } from './types.js';
 
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+const sameList = (a: readonly string[] | null | undefined, b: readonly string[] | null | undefined) =>
   (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b?.[i]);
 
 /** The PreferDualStack service whose IP fields did not change is never up/downgraded. */
@@ -69,11 +72,12 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, cfg: 
   const clusterIPs = spec.clusterIPs ?? [];
   for (let i = 0; i < clusterIPs.length; i++) {
     const ip = clusterIPs[i]!;
-    if (ip === 'None') break;
-    const fam = familyOf(ip);
+    if (ip === CLUSTER_IP_NONE) break;
+    // familyOf: IsIPv4String, else IsIPv6String, else "unknown" (validation has parsed them already).
+    const fam = ipFamilyOf(ip, { sloppy: true });
     if (i >= (spec.ipFamilies ?? []).length) {
-      if (!cfg.families.includes(fam)) {
-        errs.push(fieldErr.invalid(`spec.clusterIPs[${i}]`, new GoValue(goStringSlice(clusterIPs)), `${fam} is not configured on this cluster`));
+      if (fam === undefined || !cfg.families.includes(fam)) {
+        errs.push(fieldErr.invalid(`spec.clusterIPs[${i}]`, new GoValue(goStringSlice(clusterIPs)), `${fam ?? 'unknown'} is not configured on this cluster`));
       } else {
         spec.ipFamilies = [...(spec.ipFamilies ?? []), fam];
       }

@@ -6,7 +6,7 @@ import type { PendingChange, RequestContext, Strategy } from '../strategy.js';
 import { allocateCreate, allocateUpdate, releaseAll } from './allocate.js';
 import { validate } from '../../../api/validation/index.js';
 import { serviceWarnings } from './warnings.js';
-import type { AllocationTxn, Service, ServiceIPConfig } from './types.js';
+import type { AllocationTxn, ServiceIPConfig, ServiceWithSpec } from './types.js';
 import { defaultOnRead, dropEmptyFields, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './update-helpers.js';
 
 export interface ServiceAllocation {
@@ -15,7 +15,7 @@ export interface ServiceAllocation {
   begin(dryRun: boolean): AllocationTxn;
 }
 
-const asService = (o: KubeObject) => o as unknown as Service;
+const asService = (o: KubeObject) => o as unknown as ServiceWithSpec;
 
 function pending(txn: AllocationTxn): PendingChange {
   return { commit: () => txn.commit(), revert: () => txn.revert() };

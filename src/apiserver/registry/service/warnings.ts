@@ -3,8 +3,9 @@
 // package's own getWarningsForIP/getWarningsForCIDR, which quote Go's net/netip parse errors.
 // (The generic "non-standard IP" wording, the ambiguous-CIDR warning and the externalIPs
 // deprecation are 1.33's; the headless-Service warnings are 1.34's.)
-import { parseIPSloppy } from '../../../api/validation/ip.js';
-import type { Service } from './types.js';
+import { formatIP, parseIPSloppy, type IP } from '../../../util/ip.js';
+import { isServiceIPSet } from '../../../api/service.js';
+import type { Service } from '../../../api/types/core/v1.js';
 
 /** netip's parseAddrError text. */
 const addrError = (input: string, msg: string, at?: string) =>
@@ -38,30 +39,9 @@ function ipv4Error(input: string, s = input): string | undefined {
   return pos < 3 ? addrError(input, 'IPv4 address too short') : undefined;
 }
 
-/** RFC 5952 text of 16 address bytes, as netip.Addr.String() prints an IPv6 address. */
-function ipv6String(b: Uint8Array): string {
-  const mapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
-  if (mapped) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  const groups = Array.from({ length: 8 }, (_, i) => (b[2 * i]! << 8) | b[2 * i + 1]!);
-  // The longest run of two or more zero groups (the first on a tie) becomes "::".
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
-  if (best < 0) return hex(groups);
-  return `${hex(groups.slice(0, best))}::${hex(groups.slice(best + bestLen))}`;
+/** netip.Addr.String() of an address written with a colon: RFC 5952, IPv4-mapped as ::ffff:a.b.c.d. */
+function ipv6String(ip: IP): string {
+  return ip.family === 'IPv4' ? `::ffff:${formatIP(ip)}` : formatIP(ip);
 }
 
 type Parsed = { readonly error: string } | { readonly v6?: string };
@@ -76,11 +56,11 @@ function parseAddr(input: string): Parsed {
     if (c === ':') {
       const v4Tail = input.includes('.') ? ipv4Error(input, input.slice(input.lastIndexOf(':') + 1)) : undefined;
       if (v4Tail) return { error: v4Tail };
-      const ip = input.includes('%') ? null : parseIPSloppy(input);
+      const ip = input.includes('%') ? undefined : parseIPSloppy(input);
       // Only loadBalancerIP (not validated in 1.32) gets here unparsable; netip's many IPv6
       // messages are not reproduced, just the generic one.
       if (!ip) return { error: addrError(input, 'unable to parse IP') };
-      return { v6: ipv6String(ip.bytes) };
+      return { v6: ipv6String(ip) };
     }
     if (c === '%') return { error: addrError(input, 'missing IPv6 address') };
   }
@@ -117,9 +97,6 @@ export function cidrWarnings(path: string, cidr: string): string[] {
   }
   return [];
 }
-
-/** helper.IsServiceIPSet. */
-const isServiceIPSet = (s: Service) => !!s.spec.clusterIP && s.spec.clusterIP !== 'None';
 
 export function serviceWarnings(svc: Service, _old: Service | undefined): string[] {
   const w: string[] = [];

@@ -7,7 +7,6 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
-import { registerStreamingSubresources } from '../src/apiserver/streaming/index.js';
 import { closeNodeStreaming, registerNodeStreamingHandlers } from '../src/node/streaming/index.js';
 import { KubeletServer, kubeletSocketPath } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
@@ -39,7 +38,6 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
 
   before(async () => {
     s = await startTestServer();
-    registerStreamingSubresources(s.cp.server, s.cp.registry, { dataDir: s.dataDir });
     registerNodeStreamingHandlers();
     net = await ClusterNetwork.create(uniqueClusterName('sa'));
     await net.addNode('node-1', 1);

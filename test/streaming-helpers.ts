@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
-import { registerStreamingSubresources } from '../src/apiserver/streaming/index.js';
 import { NodeStreamingServer } from '../src/node/streaming/index.js';
 import { FakeStreamingRuntime, startPodProcess } from '../src/node/streaming/testing.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
@@ -32,7 +31,6 @@ export interface StreamingCluster {
 /** API server + node-1 + Pod default/web (container `web`, hostname `web`, HTTP on :80). */
 export async function startStreamingCluster(): Promise<StreamingCluster> {
   const s = await startTestServer();
-  registerStreamingSubresources(s.cp.server, s.cp.registry, { dataDir: s.dataDir });
   const net = await ClusterNetwork.create(uniqueClusterName('st'));
   const children: ChildProcess[] = [];
   let node: NodeStreamingServer | undefined;

@@ -2,7 +2,7 @@
 // keeps one IPAddress object per ClusterIP. Under a base key such as /registry/ranges/serviceips:
 //
 //   <base>/items/<value>   {"at":"<RFC 3339 time>"}   one per allocated IP or port
-//   <base>/meta            {"range":"10.96.0.0/12"}   the range the values were allocated from
+//   <base>/meta            {"range":"<cidr>"}         the range the values were allocated from
 //
 // A value is allocated by creating its key (the store's create-if-absent decides between API
 // servers sharing the store) and released by deleting it, so every change is one small write and

@@ -3,10 +3,11 @@
 import { AllocationBitmap, bandOffset, defaultRandom } from './bitmap.js';
 import type { RandomSource } from './bitmap.js';
 import { AlreadyAllocatedError, InvalidValueError, NotInRangeError, RangeFullError } from './errors.js';
+import { DEFAULT_NODE_PORT_RANGE } from '../api/defaults/cluster.js';
 import { goQuote } from '../api/field-errors.js';
 import type { RangeCore } from './range-core.js';
 
-export const defaultNodePortRange = '30000-32767';
+export const defaultNodePortRange = DEFAULT_NODE_PORT_RANGE;
 
 /** k8s.io/apimachinery/pkg/util/net.PortRange. */
 export interface PortRange {
@@ -14,7 +15,7 @@ export interface PortRange {
   readonly size: number;
 }
 
-/** PortRange.String(): "30000-32767", or "" for the empty range. */
+/** PortRange.String(): "LOW-HIGH" (base-(base+size-1)), or "" for the empty range. */
 export function formatPortRange(pr: PortRange): string {
   return pr.size === 0 ? '' : `${pr.base}-${pr.base + pr.size - 1}`;
 }

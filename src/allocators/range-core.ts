@@ -4,7 +4,7 @@
 // ClusterIPRange and NodePortRange implement it.
 
 export interface RangeCore<K> {
-  /** RangeAllocation.range: "10.96.0.0/12" or "30000-32767". */
+  /** RangeAllocation.range: a CIDR ("10.0.0.0/16") or a port range ("LOW-HIGH"). */
   readonly rangeSpec: string;
   /** What a value is called in upstream's errors ("provided IP is already allocated"). */
   readonly unit: 'IP' | 'port';

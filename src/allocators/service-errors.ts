@@ -12,7 +12,7 @@ function messageOf(err: unknown): string {
 }
 
 /**
- * `spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: <err>`
+ * `spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate IP 10.0.0.10: <err>`
  * The value is the whole clusterIPs slice; `ip` is the requested text as the user sent it.
  */
 export function clusterIPFieldError(clusterIPs: readonly string[], ip: string, err: unknown): FieldError {

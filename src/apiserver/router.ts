@@ -16,12 +16,24 @@ import { checkPathSegmentName } from './request-uri.js';
 
 export type SubresourceHandler = (call: ResourceCall) => Promise<void>;
 
-/** Subresources served by other components (exec, logs, proxy …) register here. */
-export const externalSubresources = new Map<string, SubresourceHandler>();
+/**
+ * Subresources served by other components (logs, proxy …), keyed "resource/subresource"
+ * (`pods/log`). Each API server gets its own at construction, so several servers in one process
+ * (tests) never see each other's.
+ */
+export type SubresourceHandlers = ReadonlyMap<string, SubresourceHandler>;
+
+const NO_SUBRESOURCE_HANDLERS: SubresourceHandlers = new Map();
 
 const NOT_FOUND = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
-export async function routeResource(req: ApiRequest, info: ResourceRequestInfo, registry: Registry, now: () => Date): Promise<void> {
+export async function routeResource(
+  req: ApiRequest,
+  info: ResourceRequestInfo,
+  registry: Registry,
+  now: () => Date,
+  subresources: SubresourceHandlers = NO_SUBRESOURCE_HANDLERS,
+): Promise<void> {
   const store = registry.lookup(info.group, info.version, info.resource);
   if (!store) throw NOT_FOUND();
   const def = store.def;
@@ -41,7 +53,7 @@ export async function routeResource(req: ApiRequest, info: ResourceRequestInfo, 
     const sub = def.subresources.find((s) => s.name === info.subresource);
     if (!sub) throw NOT_FOUND();
     if (!info.name) throw NOT_FOUND();
-    const external = externalSubresources.get(`${def.resource}/${sub.name}`);
+    const external = subresources.get(`${def.resource}/${sub.name}`);
     if (external) return external(call);
     switch (sub.name) {
       case 'status':

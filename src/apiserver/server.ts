@@ -14,7 +14,7 @@ import { listenPrivate } from './unix-socket.js';
 import { authenticateClientCertificate } from './pki/index.js';
 import { header, writeJSON, writeStatus, writeText, type ApiRequest, type RawRequest, type RawResponse } from './http.js';
 import { routeNonResource } from './non-resource.js';
-import { routeResource } from './router.js';
+import { routeResource, type SubresourceHandlers } from './router.js';
 import { parseRequestInfo } from './request-info.js';
 import { parseRequestURI, type RequestURI } from './request-uri.js';
 import type { ApiServerMetrics } from './metrics.js';
@@ -41,7 +41,14 @@ export interface ApiServerOptions {
   readonly publicPaths?: readonly string[];
   /** TLS handshake / header / idle deadlines of the TLS listeners (upstream-like defaults). */
   readonly timeouts?: ConnectionTimeouts;
+  /** Subresources other components serve (pods/log, pods/proxy …), keyed "resource/subresource". */
+  readonly subresources?: SubresourceHandlers;
+  /** Takers of connection upgrades (exec, port-forward), asked in order; the first to return true owns the socket. */
+  readonly upgradeHandlers?: readonly UpgradeHandler[];
 }
+
+/** Takes an authenticated upgrade request (returning true) or leaves it to the next handler. */
+export type UpgradeHandler = (req: RawRequest, socket: Socket, head: Buffer, user: UserInfo) => boolean;
 
 /**
  * Client-certificate authentication; every authenticated user is in system:authenticated.
@@ -84,15 +91,11 @@ export class ApiServer {
   #https?: Http2SecureServer;
   #unix?: HttpServer;
   readonly #sockets = new Set<Socket>();
-  readonly #upgradeHandlers: ((req: RawRequest, socket: Socket, head: Buffer, user: UserInfo) => boolean)[] = [];
+  readonly #upgradeHandlers: readonly UpgradeHandler[];
 
   constructor(opts: ApiServerOptions) {
     this.#opts = opts;
-  }
-
-  /** Lets later components (exec, port-forward) take WebSocket upgrades. */
-  onUpgrade(h: (req: RawRequest, socket: Socket, head: Buffer, user: UserInfo) => boolean): void {
-    this.#upgradeHandlers.push(h);
+    this.#upgradeHandlers = opts.upgradeHandlers ?? [];
   }
 
   get port(): number {
@@ -274,7 +277,7 @@ export class ApiServer {
           delete (longRunningLabels as Record<string, string | undefined>).dry_run;
           metrics.longRunning.inc(longRunningLabels);
         }
-        await routeResource(req, info, this.#opts.registry, this.#opts.now ?? (() => new Date()));
+        await routeResource(req, info, this.#opts.registry, this.#opts.now ?? (() => new Date()), this.#opts.subresources);
       } else {
         req.labels = { verb: req.method, group: '', version: '', resource: '', subresource: '', scope: '' };
         await routeNonResource(req, this.#opts, this.port);

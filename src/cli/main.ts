@@ -1,5 +1,12 @@
 // svcnet's command line. Parses arguments and hands over to cluster/; nothing else lives here.
 import { parseArgs } from 'node:util';
+import {
+  CONTROL_PLANE_ADDRESS,
+  DEFAULT_LOAD_BALANCER_POOL,
+  DEFAULT_NODE_PORT_RANGE,
+  DEFAULT_SECURE_PORT,
+  DEFAULT_SERVICE_CIDR,
+} from '../api/defaults/cluster.js';
 import { startControlPlane } from '../cluster/control-plane.js';
 import { selectControllers } from '../cluster/controllers.js';
 import { down, up } from '../cluster/up.js';
@@ -14,7 +21,7 @@ async function upCommand(args: string[]): Promise<number> {
       nodes: { type: 'string', default: '2' },
       'data-dir': { type: 'string', default: './.svcnet' },
       'proxy-mode': { type: 'string', default: 'nftables' },
-      port: { type: 'string', default: '6443' },
+      port: { type: 'string', default: String(DEFAULT_SECURE_PORT) },
       controllers: { type: 'string', default: '*' },
       'cluster-name': { type: 'string', default: DEFAULT_CLUSTER },
     },
@@ -89,11 +96,11 @@ Usage:
                  etcd://host:port[,host:port…] (etcd v3; several API servers may share one etcd)
       --etcd-prefix /P                         (etcd only: keys under /P/registry/…; default /registry/…)
       --etcd-cafile, --etcd-certfile, --etcd-keyfile FILE   (etcd only: TLS to etcd)
-      --service-cluster-ip-range CIDR[,CIDR]   (default 10.96.0.0/12; add an IPv6 CIDR for dual-stack)
-      --service-node-port-range LOW-HIGH       (default 30000-32767)
-      --advertise-address IP                   (the kubernetes Service endpoint; default 172.18.0.1)
+      --service-cluster-ip-range CIDR[,CIDR]   (default ${DEFAULT_SERVICE_CIDR}; add an IPv6 CIDR for dual-stack)
+      --service-node-port-range LOW-HIGH       (default ${DEFAULT_NODE_PORT_RANGE})
+      --advertise-address IP                   (the kubernetes Service endpoint; default ${CONTROL_PLANE_ADDRESS})
       --controllers LIST                       (default *: all; names, -name to exclude, "" for none)
-      --load-balancer-pool RANGES              (LoadBalancer IPs; default 172.18.255.200-172.18.255.250)
+      --load-balancer-pool RANGES              (LoadBalancer IPs; default ${DEFAULT_LOAD_BALANCER_POOL})
 
   svcnet version
 `;
@@ -127,12 +134,12 @@ async function apiserver(args: string[]): Promise<number> {
     args,
     options: {
       'data-dir': { type: 'string', default: './.svcnet' },
-      port: { type: 'string', default: '6443' },
+      port: { type: 'string', default: String(DEFAULT_SECURE_PORT) },
       'bind-address': { type: 'string', default: '127.0.0.1' },
       storage: { type: 'string' },
-      'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12' },
-      'service-node-port-range': { type: 'string', default: '30000-32767' },
-      'advertise-address': { type: 'string', default: '172.18.0.1' },
+      'service-cluster-ip-range': { type: 'string', default: DEFAULT_SERVICE_CIDR },
+      'service-node-port-range': { type: 'string', default: DEFAULT_NODE_PORT_RANGE },
+      'advertise-address': { type: 'string', default: CONTROL_PLANE_ADDRESS },
       controllers: { type: 'string', default: '*' },
       'load-balancer-pool': { type: 'string' },
       'etcd-prefix': { type: 'string' },

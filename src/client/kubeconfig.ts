@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 
 export interface ClusterConnection {
-  /** e.g. `https://127.0.0.1:6443` */
+  /** e.g. `https://127.0.0.1:<port>` */
   readonly server: string;
   readonly ca?: Buffer;
   readonly cert?: Buffer;

@@ -1,5 +1,5 @@
 // Runs inside the underlay network namespace: accepts Pods' and nodes' connections to the
-// control-plane address (172.18.0.1:6443, the `kubernetes` Service endpoint) and relays them to
+// control-plane address (CONTROL_PLANE_ADDRESS:DEFAULT_SECURE_PORT, the `kubernetes` Service endpoint) and relays them to
 // the API server's TLS unix socket. The bytes stay TLS end to end, so clients still authenticate.
 // Usage: node apiserver-forwarder.js <listen-host> <listen-port> <tls-socket-path>
 import { connect, createServer } from 'node:net';

@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openStorage } from '../storage/index.js';
+import { CONTROL_PLANE_ADDRESS, DEFAULT_SECURE_PORT } from '../api/defaults/cluster.js';
 import type { Storage } from '../storage/types.js';
 import { ensurePKI, writeKubeconfig } from '../apiserver/pki/index.js';
 import { ApiServer } from '../apiserver/server.js';
@@ -10,7 +11,7 @@ import { ApiServerMetrics } from '../apiserver/metrics.js';
 import { Registry } from '../apiserver/registry/registry.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { startCompactor } from './compactor.js';
-import { registerStreamingSubresources } from '../apiserver/streaming/index.js';
+import { streamingHandlers } from '../apiserver/streaming/index.js';
 import { ControllerManager } from './controller-manager.js';
 import { RestClient } from '../client/index.js';
 import type { Controller } from '../controllers/types.js';
@@ -30,7 +31,7 @@ export interface ControlPlaneOptions {
   readonly logger?: Logger;
   /** --service-cluster-ip-range: one CIDR, or an IPv4 and an IPv6 CIDR separated by a comma. */
   readonly serviceClusterIPRange?: string;
-  /** --service-node-port-range, e.g. 30000-32767. */
+  /** --service-node-port-range, "LOW-HIGH" (default DEFAULT_NODE_PORT_RANGE). */
   readonly serviceNodePortRange?: string;
   /** Where Pods reach the API server (the `kubernetes` Service's endpoint). */
   readonly advertiseAddress?: string;
@@ -42,8 +43,8 @@ export interface ControlPlaneOptions {
   readonly kubernetesServiceReconcileIntervalMs?: number;
 }
 
-/** The control plane's address on the node network that `svcnet up` builds (172.18.0.0/16). */
-export const DEFAULT_ADVERTISE_ADDRESS = '172.18.0.1';
+/** The control plane's address on the node network that `svcnet up` builds (NODE_NETWORK_CIDR). */
+export const DEFAULT_ADVERTISE_ADDRESS = CONTROL_PLANE_ADDRESS;
 
 export interface ControlPlane {
   readonly server: ApiServer;
@@ -81,20 +82,22 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const registry = new Registry(storage, { service: alloc, clusterIPOwner: clusterIPs.lookup });
   const repair = new ServiceRepair(registry, alloc, logger);
   const socketPath = join(dataDir, 'apiserver.sock');
+  // exec, attach-less logs, port-forward and the proxy subresources relay to the node agents.
+  const streaming = streamingHandlers(registry, { dataDir, logger });
   const server = new ApiServer({
     registry,
     metrics: new ApiServerMetrics(),
     logger,
     tls: { key: pki.apiserver.keyPem, cert: pki.apiserver.certPem, ca: pki.ca.certPem },
     host,
-    port: opts.port ?? 6443,
+    port: opts.port ?? DEFAULT_SECURE_PORT,
     socketPath,
     tlsSocketPath: join(dataDir, 'apiserver-tls.sock'),
     timeouts: opts.timeouts,
+    subresources: streaming.subresources,
+    upgradeHandlers: [streaming.upgrade],
   });
   await server.start();
-  // exec, attach-less logs, port-forward and the proxy subresources relay to the node agents.
-  registerStreamingSubresources(server, registry, { dataDir, logger });
   await registry.bootstrap(systemContext());
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig');

@@ -3,6 +3,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CLUSTER_DOMAIN, DEFAULT_KUBERNETES_SERVICE_IP } from '../../api/defaults/cluster.js';
 import { x509 } from './x509.js';
 import {
   type CertKeyPair,
@@ -26,8 +27,8 @@ export const pkiFileNames = {
 
 /**
  * Names every serving certificate carries: loopback (kubectl on this machine), and the
- * in-cluster names and ClusterIP of the `kubernetes` Service (10.96.0.1, the first address
- * of the default service CIDR), which Pods and agents use to reach the API server.
+ * in-cluster names and ClusterIP of the `kubernetes` Service (the first address of the default
+ * service CIDR), which Pods and agents use to reach the API server.
  */
 export const defaultServingHosts = [
   'localhost',
@@ -36,8 +37,8 @@ export const defaultServingHosts = [
   'kubernetes',
   'kubernetes.default',
   'kubernetes.default.svc',
-  'kubernetes.default.svc.cluster.local',
-  '10.96.0.1',
+  `kubernetes.default.svc.${CLUSTER_DOMAIN}`,
+  DEFAULT_KUBERNETES_SERVICE_IP,
 ] as const;
 
 export const apiserverSubject: CertificateSubject = { commonName: 'kube-apiserver' };

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { writeFileAtomic } from './files.js';
 
 export interface KubeconfigOptions {
-  /** e.g. `https://127.0.0.1:6443` */
+  /** e.g. `https://127.0.0.1:<port>` */
   readonly server: string;
   readonly caPem: string;
   readonly clientCertPem: string;

@@ -5,12 +5,10 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { apiErrors } from '../../api/errors.js';
 import type { Logger } from '../../util/logger.js';
-import type { ResourceCall } from '../handlers/context.js';
-import { externalSubresources, type SubresourceHandler } from '../router.js';
+import type { SubresourceHandler } from '../router.js';
 import type { RawRequest } from '../http.js';
 import type { Registry } from '../registry/registry.js';
-import type { RegistryStore } from '../registry/store.js';
-import type { ApiServer } from '../server.js';
+import type { UpgradeHandler } from '../server.js';
 import { handleExecUpgrade, WS_EXEC_PROTOCOLS } from './exec-upgrade.js';
 import { kubeletSocketIn, type KubeletSocketResolver } from './node-connection.js';
 import { servePodLogs } from './pod-logs.js';
@@ -29,41 +27,30 @@ export interface StreamingOptions {
   readonly logger?: Logger;
 }
 
-interface Context {
-  readonly registry: Registry;
-  readonly kubeletSocket: KubeletSocketResolver;
-}
-
-// externalSubresources is process-wide; several API servers in one process (tests) each find
-// their own context through the store the router resolved for the request.
-const contexts = new WeakMap<RegistryStore, Context>();
-
-function contextOf(call: ResourceCall): Context {
-  const ctx = contexts.get(call.store);
-  if (!ctx) throw apiErrors.serviceUnavailable(`${call.info.resource}/${call.info.subresource} is not served by this API server`);
-  return ctx;
-}
-
 const upgradeRequired: SubresourceHandler = async () => {
   throw apiErrors.badRequest('Upgrade request required');
 };
 
-/**
- * Serves the streaming subresources on `server`: HTTP ones through the router's
- * externalSubresources, exec/attach/portforward through the server's upgrade hook.
- */
-export function registerStreamingSubresources(server: ApiServer, registry: Registry, opts: StreamingOptions): void {
-  const kubeletSocket = opts.kubeletSocket ?? (opts.dataDir ? kubeletSocketIn(opts.dataDir) : undefined);
-  if (!kubeletSocket) throw new Error('registerStreamingSubresources needs kubeletSocket or dataDir');
-  const ctx: Context = { registry, kubeletSocket };
-  contexts.set(registry.store('', 'pods')!, ctx);
-  contexts.set(registry.store('', 'services')!, ctx);
+/** What an API server needs to serve the streaming subresources: pass both to its constructor. */
+export interface StreamingHandlers {
+  /** The HTTP ones (logs, proxy; exec and portforward without an upgrade get a 400). */
+  readonly subresources: ReadonlyMap<string, SubresourceHandler>;
+  /** exec, attach and portforward, which arrive as connection upgrades. */
+  readonly upgrade: UpgradeHandler;
+}
 
-  externalSubresources.set('pods/log', (call) => servePodLogs(call, contextOf(call).kubeletSocket));
-  externalSubresources.set('pods/exec', upgradeRequired);
-  externalSubresources.set('pods/portforward', upgradeRequired);
-  externalSubresources.set('pods/proxy', (call) => serveProxy(call, contextOf(call).registry, contextOf(call).kubeletSocket));
-  externalSubresources.set('services/proxy', (call) => serveProxy(call, contextOf(call).registry, contextOf(call).kubeletSocket));
+/** The streaming subresources of the API server over `registry`, relayed to the node agents. */
+export function streamingHandlers(registry: Registry, opts: StreamingOptions): StreamingHandlers {
+  const kubeletSocket = opts.kubeletSocket ?? (opts.dataDir ? kubeletSocketIn(opts.dataDir) : undefined);
+  if (!kubeletSocket) throw new Error('streamingHandlers needs kubeletSocket or dataDir');
+
+  const subresources = new Map<string, SubresourceHandler>([
+    ['pods/log', (call) => servePodLogs(call, kubeletSocket)],
+    ['pods/exec', upgradeRequired],
+    ['pods/portforward', upgradeRequired],
+    ['pods/proxy', (call) => serveProxy(call, registry, kubeletSocket)],
+    ['services/proxy', (call) => serveProxy(call, registry, kubeletSocket)],
+  ]);
 
   // Echo the protocol the handler negotiated (the first offered one we speak).
   const known = new Set<string>([...WS_EXEC_PROTOCOLS, TUNNELED_PORT_FORWARD_PROTOCOL]);
@@ -74,7 +61,7 @@ export function registerStreamingSubresources(server: ApiServer, registry: Regis
   });
   const deps = { registry, kubeletSocket, wss };
   const unexpected = (err: unknown) => opts.logger?.error('streaming upgrade failed', { err: String((err as Error)?.stack ?? err) });
-  server.onUpgrade((req: RawRequest, socket: Socket, head: Buffer) => {
+  const upgrade: UpgradeHandler = (req: RawRequest, socket: Socket, head: Buffer) => {
     const target = upgradeTarget(req);
     if (!target) return false;
     const u = { req, socket, head, ...target };
@@ -93,5 +80,6 @@ export function registerStreamingSubresources(server: ApiServer, registry: Regis
       default:
         return false;
     }
-  });
+  };
+  return { subresources, upgrade };
 }

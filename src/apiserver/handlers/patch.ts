@@ -48,7 +48,7 @@ export async function handlePatch(call: ResourceCall): Promise<void> {
       call.info.namespace,
       call.info.name,
       ctx,
-      (current) => applyServerSide(def, current, cfg, ctx, force, sub),
+      (current) => applyServerSide(call.store.strategy, current, cfg, ctx, force, sub),
       { subresource: sub || undefined, allowCreate: true },
     );
     respondObject(call, created ? 201 : 200, object);

@@ -21,6 +21,9 @@ function baseStrategy(def: ResourceDef, o: Overrides = {}): Strategy {
     hasStatusSubresource: hasStatus,
     allowCreateOnUpdate: false,
     returnDeletedObject: false,
+    applyDefaults(obj) {
+      setDefaults(def.group, def.version, def.kind, obj);
+    },
     prepareForCreate(obj) {
       if (hasStatus) delete obj.status;
     },

@@ -35,6 +35,12 @@ export interface Strategy {
   /** DELETE answers with the deleted object instead of a Success Status. */
   readonly returnDeletedObject: boolean;
 
+  /**
+   * The kind's SetDefaults, as the codec runs it on every decoded body. Server-side apply runs it
+   * on the merged object (upstream's field manager defaults what it built), which never passes
+   * through a decoder.
+   */
+  applyDefaults(obj: KubeObject): void;
   prepareForCreate(obj: KubeObject, ctx: RequestContext): void;
   prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext): void;
   validate(obj: KubeObject, ctx: RequestContext): FieldError[];

@@ -2,7 +2,7 @@
 // certificate into a Kubernetes user, as kube-apiserver's x509 authenticator does
 // (user = Subject CN, groups = Subject O).
 import type { TLSSocket } from 'node:tls';
-import { type CertKeyPair, leafValidityDays, signCertificate } from './certificates.js';
+import { type CertKeyPair, leafValidityDays, signCertificate } from '../../pki/index.js';
 import type { PKI } from './ensure-pki.js';
 
 export interface ClientCertificateRequest {

@@ -4,7 +4,6 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLUSTER_DOMAIN, DEFAULT_KUBERNETES_SERVICE_IP } from '../../api/defaults/cluster.js';
-import { x509 } from './x509.js';
 import {
   type CertKeyPair,
   type CertificateSubject,
@@ -13,7 +12,8 @@ import {
   normalizeHost,
   signCertificate,
   subjectAltNames,
-} from './certificates.js';
+  x509,
+} from '../../pki/index.js';
 import { readFileIfExists, writeFileAtomic } from './files.js';
 
 export const pkiFileNames = {

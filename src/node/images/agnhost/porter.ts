@@ -117,7 +117,7 @@ let localhostCert: Promise<TLSFiles> | undefined;
 export function selfSignedLocalhost(): Promise<TLSFiles> {
   localhostCert ??= (async () => {
     // Loaded lazily: the x509 library is large and only TLS ports need it.
-    const pki = await import('../../../apiserver/pki/index.js');
+    const pki = await import('../../../pki/index.js');
     const ca = await pki.createCertificateAuthority('svcnet agnhost porter');
     const leaf = await pki.signCertificate(ca, { subject: { commonName: 'localhost' }, usage: 'server', hosts: ['localhost', '127.0.0.1', '::1'], validityDays: 365 });
     return { cert: `${leaf.certPem.trim()}\n${ca.certPem.trim()}\n`, key: leaf.keyPem };

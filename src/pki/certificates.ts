@@ -2,6 +2,7 @@
 // creates under /etc/kubernetes/pki. Generation uses @peculiar/x509 on Node's webcrypto, so
 // no openssl binary is needed; inspection of existing files uses node:crypto's X509Certificate.
 import { KeyObject, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { formatIP, parseIP } from '../util/ip.js';
 import { x509 } from './x509.js';
 
 /** A certificate and its private key, both PEM. Keys are PKCS#8 ("PRIVATE KEY"). */
@@ -92,26 +93,19 @@ export function subjectAltNames(hosts: readonly string[]): x509.JsonGeneralNames
   return names;
 }
 
-/** Canonical form of a host: IPs compressed (so "::0:1" equals "::1"), DNS names lower-cased. */
+/**
+ * Canonical form of a host: IPs in their canonical text (so "::0:1" equals "::1"; an IPv4-mapped
+ * address is IPv4, as Go's x509 writes it), DNS names lower-cased.
+ */
 export function normalizeHost(host: string): x509.JsonGeneralName {
   const h = host.trim();
   if (h === '') throw new Error('empty host name for serving certificate');
   const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-  if (isIPv4(bare)) return { type: 'ip', value: new URL(`http://${bare}/`).hostname };
-  if (bare.includes(':')) {
-    let canonical: string;
-    try {
-      canonical = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
-    } catch {
-      throw new Error(`invalid IP address for serving certificate: ${host}`);
-    }
-    return { type: 'ip', value: canonical };
-  }
+  const ip = parseIP(bare);
+  if (ip) return { type: 'ip', value: formatIP(ip) };
+  // Anything with a colon, or all digits and dots, meant to be an IP.
+  if (bare.includes(':') || /^[0-9.]+$/.test(bare)) throw new Error(`invalid IP address for serving certificate: ${host}`);
   return { type: 'dns', value: bare.toLowerCase() };
-}
-
-function isIPv4(s: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(s);
 }
 
 /** Creates a self-signed CA, as kubeadm's "kubernetes" CA. */

@@ -2,6 +2,7 @@
 // them): rebuild the allocation bitmaps from the Services that exist, report inconsistencies as
 // Events on the Services, and free leaked values after their grace.
 import { repairClusterIPs, repairNodePorts, type LeakCounters } from '../../allocators/index.js';
+import type { Service } from '../../api/types/core/v1.js';
 import { EVERYTHING } from '../registry/store.js';
 import type { Registry } from '../registry/registry.js';
 import type { ServiceAllocators } from '../registry/service/allocators.js';
@@ -22,9 +23,9 @@ export class ServiceRepair {
   ) {}
 
   async runOnce(): Promise<void> {
-    const services = async () => (await this.registry.store('', 'services')!.list('', { predicate: EVERYTHING })).items as never[];
+    const services = async () => (await this.registry.store('', 'services')!.list('', { predicate: EVERYTHING })).items as unknown as Service[];
     const recorder = (component: string) => ({
-      event: (svc: { metadata?: { name?: string; namespace?: string } }, type: 'Normal' | 'Warning', reason: string, message: string) =>
+      event: (svc: Service, type: 'Normal' | 'Warning', reason: string, message: string) =>
         void recordEvent(this.registry, { kind: 'Service', metadata: svc.metadata }, type, reason, message, component),
     });
     await repairClusterIPs(services, [...this.alloc.ipRanges.values()], recorder('ipallocator-repair-controller'), this.#ipLeaks);

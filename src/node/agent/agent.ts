@@ -14,13 +14,13 @@ import type { Logger } from '../../util/logger.js';
 import { CrashLoopBackoff } from '../runtime/backoff.js';
 import type { BackoffOptions } from '../runtime/backoff.js';
 import { parseResolvConf } from '../runtime/dns-config.js';
-import { hostPortMappings, hostPortRuleset } from '../runtime/host-ports.js';
-import type { HostPortMapping } from '../runtime/host-ports.js';
+import { hostPortMappings } from '../runtime/host-ports.js';
 import { directProber, HelperProber } from '../runtime/net-prober.js';
 import type { NetProber } from '../runtime/net-prober.js';
 import type { NodePodNetwork } from '../runtime/pod-network.js';
 import { NodeRuntime } from '../runtime/runtime.js';
 import type { ConfigMap, Pod, PodStatus, Service } from '../runtime/types.js';
+import { HostPortRules } from './host-port-rules.js';
 import { KubeletServer, kubeletSocketPath } from './kubelet-server.js';
 import { initialNode, machineFacts, nodeStatus } from './node-status.js';
 import type { NodeFacts } from './node-status.js';
@@ -67,9 +67,7 @@ export class NodeAgent {
   #facts: NodeFacts | undefined;
   #timers: NodeJS.Timeout[] = [];
   readonly #statusChains = new Map<string, Promise<void>>();
-  readonly #hostPorts = new Map<string, HostPortMapping[]>();
-  #hostPortsApplied = '';
-  #hostPortChain: Promise<void> = Promise.resolve();
+  readonly #hostPorts: HostPortRules;
   #stopped = false;
 
   constructor(opts: NodeAgentOptions) {
@@ -97,6 +95,8 @@ export class NodeAgent {
       onTerminated: (pod) => void this.#deletePod(pod),
       logger: this.#log,
     });
+    const net = opts.network;
+    this.#hostPorts = new HostPortRules({ exec: (ns, argv, input) => net.exec(ns, argv, input), namespace: net.nodeNamespace, logger: this.#log });
     this.socketPath = kubeletSocketPath(opts.dataDir, opts.nodeName);
     this.#server = new KubeletServer(this.socketPath, { nodeName: opts.nodeName, runtime: this.runtime });
   }
@@ -117,7 +117,7 @@ export class NodeAgent {
       onAdd: (pod) => this.runtime.syncPod(pod),
       onUpdate: (_old, pod) => this.runtime.syncPod(pod),
       onDelete: (pod) => {
-        this.#hostPorts.delete(pod.metadata.uid!);
+        this.#hostPorts.set(pod.metadata.uid!, []);
         this.#applyHostPorts();
         void this.runtime.removePod(pod);
       },
@@ -136,7 +136,7 @@ export class NodeAgent {
     await this.runtime.shutdown();
     await this.#server.close().catch(() => {});
     this.#prober?.close();
-    if (this.#hostPortsApplied) await this.#o.network.exec(this.#o.network.nodeNamespace, ['nft', '-f', '-'], hostPortRuleset([])).catch(() => {});
+    await this.#hostPorts.clear();
   }
 
   async #defaultProber(): Promise<NetProber> {
@@ -261,24 +261,14 @@ export class NodeAgent {
     const uid = pod.metadata.uid!;
     const live = status.podIP && status.phase !== 'Succeeded' && status.phase !== 'Failed';
     const mappings = live ? hostPortMappings(pod, status.podIP!) : [];
-    if (mappings.length === 0 && !this.#hostPorts.has(uid)) return;
-    if (mappings.length === 0) this.#hostPorts.delete(uid);
-    else this.#hostPorts.set(uid, mappings);
+    if (mappings.length > 0 || this.#hostPorts.has(uid)) this.#hostPorts.set(uid, mappings);
+    // Every status write is a sync: it also retries a ruleset nft refused before.
     this.#applyHostPorts();
   }
 
   #applyHostPorts(): void {
     if (this.#o.hostPorts === false) return;
-    const ruleset = hostPortRuleset([...this.#hostPorts.values()].flat());
-    if (ruleset === this.#hostPortsApplied || (!this.#hostPortsApplied && this.#hostPorts.size === 0)) return;
-    this.#hostPortsApplied = ruleset;
-    const net = this.#o.network;
-    this.#hostPortChain = this.#hostPortChain.then(() =>
-      net.exec(net.nodeNamespace, ['nft', '-f', '-'], ruleset).then(
-        () => undefined,
-        (err: Error) => this.#log.warn('hostPort rules failed', { err: err.message }),
-      ),
-    );
+    void this.#hostPorts.sync();
   }
 }
 

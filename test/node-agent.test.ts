@@ -8,7 +8,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RestClient, resources } from '../src/client/index.js';
+import { RestClient, resources, SharedInformerFactory } from '../src/client/index.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { NodeAgent } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
@@ -54,6 +54,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
   const scratch = mkdtempSync(join(tmpdir(), 'svcnet-agent-'));
   let server: TestServer;
   let client: RestClient;
+  let informers: SharedInformerFactory | undefined;
   let net: ClusterNetwork | undefined;
   const agents: NodeAgent[] = [];
 
@@ -76,6 +77,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
   before(async () => {
     server = await startTestServer();
     client = RestClient.fromUnixSocket(server.cp.socketPath, { component: 'node-agent-test' });
+    informers = new SharedInformerFactory(client);
     net = await ClusterNetwork.create(cluster);
     await net.addNode('node-a', 1);
     await net.addNode('node-b', 2);
@@ -83,6 +85,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
       const agent = new NodeAgent({
         nodeName: name,
         client,
+        informers,
         dataDir: server.dataDir,
         network: nodeViewOf(net, name),
         backoff: { initialMs: 1000, maxMs: 4000 },
@@ -96,6 +99,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
 
   after(async () => {
     await Promise.all(agents.map((a) => a.stop().catch(() => {})));
+    informers?.shutdown();
     await (net ? net.destroy() : ClusterNetwork.cleanupStale(cluster));
     client?.close();
     await server?.stop();

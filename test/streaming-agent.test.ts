@@ -1,6 +1,6 @@
 // The streaming endpoints on the real node agent: NodeRuntime runs the Pods (nginx and a shell
 // container), KubeletServer serves the socket (logs itself, exec/port-forward through
-// registerNodeStreamingHandlers), and kubectl goes through the API server. Needs root.
+// the handlers nodeStreamingHandlers makes), and kubectl goes through the API server. Needs root.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
 import { registerStreamingSubresources } from '../src/apiserver/streaming/index.js';
-import { closeNodeStreaming, registerNodeStreamingHandlers } from '../src/node/streaming/index.js';
+import { NetnsDialer, nodeStreamingHandlers } from '../src/node/streaming/index.js';
+import type { NodeStreamingHandlers } from '../src/node/streaming/index.js';
 import { KubeletServer, kubeletSocketPath } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
 import { uniqueClusterName } from '../src/node/netns/test-helpers.js';
@@ -35,12 +36,14 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
   let runtime: NodeRuntime;
   let prober: HelperProber;
   let kubelet: KubeletServer;
+  const dialer = new NetnsDialer();
+  let streaming: NodeStreamingHandlers | undefined;
   const statuses = new Map<string, PodStatus>();
 
   before(async () => {
     s = await startTestServer();
     registerStreamingSubresources(s.cp.server, s.cp.registry, { dataDir: s.dataDir });
-    registerNodeStreamingHandlers();
+    streaming = nodeStreamingHandlers(dialer);
     net = await ClusterNetwork.create(uniqueClusterName('sa'));
     await net.addNode('node-1', 1);
     const view = nodeViewOf(net, 'node-1');
@@ -61,7 +64,7 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
       onTerminated: () => {},
       logger: createLogger({ level: 'error' }),
     });
-    kubelet = new KubeletServer(kubeletSocketPath(s.dataDir, 'node-1'), { nodeName: 'node-1', runtime });
+    kubelet = new KubeletServer(kubeletSocketPath(s.dataDir, 'node-1'), { nodeName: 'node-1', runtime, handlers: streaming.handlers });
     await kubelet.listen();
     const pod: Pod = {
       metadata: { name: 'web', namespace: 'default', uid: randomUUID() },
@@ -89,7 +92,8 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
     await runtime?.shutdown().catch(() => {});
     prober?.close();
     await kubelet?.close().catch(() => {});
-    closeNodeStreaming();
+    await streaming?.close().catch(() => {});
+    dialer.close();
     await (net ? net.destroy() : Promise.resolve());
     await s?.stop();
   });

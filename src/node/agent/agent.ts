@@ -7,8 +7,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/meta.js';
 import { formatMicroTime, formatTime } from '../../api/meta.js';
-import { EventRecorder, isAlreadyExists, isConflict, isNotFound, resources, SharedInformerFactory } from '../../client/index.js';
-import type { RestClient, SharedInformer } from '../../client/index.js';
+import { EventRecorder, isAlreadyExists, isConflict, isNotFound, resources } from '../../client/index.js';
+import type { HandlerRegistration, RestClient, SharedInformer, SharedInformerFactory } from '../../client/index.js';
 import { createLogger } from '../../util/logger.js';
 import type { Logger } from '../../util/logger.js';
 import { CrashLoopBackoff } from '../runtime/backoff.js';
@@ -22,6 +22,7 @@ import { NodeRuntime } from '../runtime/runtime.js';
 import type { ConfigMap, Pod, PodStatus, Service } from '../runtime/types.js';
 import { HostPortRules } from './host-port-rules.js';
 import { KubeletServer, kubeletSocketPath } from './kubelet-server.js';
+import type { StreamingHandlers } from './kubelet-server.js';
 import { initialNode, machineFacts, nodeStatus } from './node-status.js';
 import type { NodeFacts } from './node-status.js';
 
@@ -30,6 +31,13 @@ export const nodeLeaseNamespace = 'kube-node-lease';
 export interface NodeAgentOptions {
   readonly nodeName: string;
   readonly client: RestClient;
+  /**
+   * The node's shared informers (on `client`), owned by the caller: the agent adds its Pod and
+   * Service informers, starts what is not running yet, and leaves the factory running on stop.
+   */
+  readonly informers: SharedInformerFactory;
+  /** Served on the kubelet socket besides /containerLogs (exec, port-forward). */
+  readonly kubeletHandlers?: StreamingHandlers;
   /** The cluster data dir: logs in `<dataDir>/pods`, the socket in `<dataDir>/nodes/<node>/`. */
   readonly dataDir: string;
   readonly network: NodePodNetwork;
@@ -63,6 +71,7 @@ export class NodeAgent {
   readonly #recorder: EventRecorder;
   readonly #server: KubeletServer;
   #services: SharedInformer<Service> | undefined;
+  #podHandler: HandlerRegistration | undefined;
   #prober: NetProber | undefined;
   #facts: NodeFacts | undefined;
   #timers: NodeJS.Timeout[] = [];
@@ -75,7 +84,7 @@ export class NodeAgent {
     this.nodeName = opts.nodeName;
     this.#client = opts.client;
     this.#log = opts.logger ?? createLogger({ component: 'node-agent' }).child({ node: opts.nodeName });
-    this.#factory = new SharedInformerFactory(opts.client, { logger: this.#log });
+    this.#factory = opts.informers;
     this.#recorder = new EventRecorder(opts.client, { component: 'kubelet', host: opts.nodeName, logger: this.#log });
     const backoff = new CrashLoopBackoff(opts.backoff);
     const resolvConf = opts.resolvConf ?? '/etc/resolv.conf';
@@ -98,7 +107,7 @@ export class NodeAgent {
     const net = opts.network;
     this.#hostPorts = new HostPortRules({ exec: (ns, argv, input) => net.exec(ns, argv, input), namespace: net.nodeNamespace, logger: this.#log });
     this.socketPath = kubeletSocketPath(opts.dataDir, opts.nodeName);
-    this.#server = new KubeletServer(this.socketPath, { nodeName: opts.nodeName, runtime: this.runtime });
+    this.#server = new KubeletServer(this.socketPath, { nodeName: opts.nodeName, runtime: this.runtime, handlers: opts.kubeletHandlers });
   }
 
   /** Registers the Node, starts heartbeats, the kubelet socket and the Pod watch. */
@@ -113,7 +122,7 @@ export class NodeAgent {
     await this.#server.listen();
     this.#services = this.#factory.informerFor<Service>(resources.services);
     const pods = this.#factory.informerFor<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
-    pods.addEventHandler({
+    this.#podHandler = pods.addEventHandler({
       onAdd: (pod) => this.runtime.syncPod(pod),
       onUpdate: (_old, pod) => this.runtime.syncPod(pod),
       onDelete: (pod) => {
@@ -122,9 +131,10 @@ export class NodeAgent {
         void this.runtime.removePod(pod);
       },
     });
+    // Starts only informers not yet running (the factory may be shared with other components).
     this.#factory.start();
     // Service links need the Service cache (the kubelet waits for it before starting Pods).
-    await this.#factory.waitForCacheSync();
+    await Promise.all([this.#services.waitForSync(), pods.waitForSync()]);
     this.#log.info('node agent started', { socket: this.socketPath });
   }
 
@@ -132,7 +142,8 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
-    this.#factory.shutdown();
+    // The factory belongs to the caller; this agent only stops listening to it.
+    this.#podHandler?.remove();
     await this.runtime.shutdown();
     await this.#server.close().catch(() => {});
     this.#prober?.close();

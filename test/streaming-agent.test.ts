@@ -14,7 +14,7 @@ import { KubeletServer, kubeletSocketPath } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
 import { uniqueClusterName } from '../src/node/netns/test-helpers.js';
 import { CrashLoopBackoff, HelperProber, NodeRuntime, nodeViewOf } from '../src/node/runtime/index.js';
-import type { Pod, PodStatus } from '../src/node/runtime/index.js';
+import type { Pod, PodStatus } from '../src/api/types/core/v1.js';
 import { createLogger } from '../src/util/logger.js';
 import { randomPort } from './streaming-helpers.js';
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CLUSTER_DOMAIN, DEFAULT_DNS_SERVICE_IP } from '../../api/defaults/cluster.js';
 import type { KubeObject } from '../../api/meta.js';
 import { formatMicroTime, formatTime } from '../../api/meta.js';
 import { EventRecorder, isAlreadyExists, isConflict, isNotFound, resources } from '../../client/index.js';
@@ -19,7 +20,7 @@ import { directProber, HelperProber } from '../runtime/net-prober.js';
 import type { NetProber } from '../runtime/net-prober.js';
 import type { NodePodNetwork } from '../runtime/pod-network.js';
 import { NodeRuntime } from '../runtime/runtime.js';
-import type { ConfigMap, Pod, PodStatus, Service } from '../runtime/types.js';
+import type { ConfigMap, Pod, PodStatus, Service } from '../../api/types/core/v1.js';
 import { HostPortRules } from './host-port-rules.js';
 import { KubeletServer, kubeletSocketPath } from './kubelet-server.js';
 import type { StreamingHandlers } from './kubelet-server.js';
@@ -41,7 +42,7 @@ export interface NodeAgentOptions {
   /** The cluster data dir: logs in `<dataDir>/pods`, the socket in `<dataDir>/nodes/<node>/`. */
   readonly dataDir: string;
   readonly network: NodePodNetwork;
-  /** --cluster-dns (default 10.96.0.10) and --cluster-domain (default cluster.local). */
+  /** --cluster-dns (default DEFAULT_DNS_SERVICE_IP) and --cluster-domain (default CLUSTER_DOMAIN). */
   readonly clusterDNS?: readonly string[];
   readonly clusterDomain?: string;
   /** --resolv-conf: the node's resolver config for dnsPolicy Default (default /etc/resolv.conf). */
@@ -94,7 +95,7 @@ export class NodeAgent {
       backoff,
       podsDir: join(opts.dataDir, 'pods'),
       etcNetnsDir: opts.etcNetnsDir ?? '/etc/netns',
-      dns: { clusterDNS: opts.clusterDNS ?? ['10.96.0.10'], clusterDomain: opts.clusterDomain ?? 'cluster.local' },
+      dns: { clusterDNS: opts.clusterDNS ?? [DEFAULT_DNS_SERVICE_IP], clusterDomain: opts.clusterDomain ?? CLUSTER_DOMAIN },
       hostDNS: () => parseResolvConf(readText(resolvConf)),
       nodeHosts: () => readText('/etc/hosts'),
       services: () => (this.#services?.hasSynced() ? this.#services.store.list() : undefined),

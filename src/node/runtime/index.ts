@@ -19,4 +19,3 @@ export { directProber, HelperProber } from './net-prober.js';
 export type { NetProber, ProbeResult } from './net-prober.js';
 export { hostPortMappings, hostPortRuleset } from './host-ports.js';
 export { buildPodStatus, podPhase } from './pod-status.js';
-export type * from './types.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
 import { CrashLoopBackoff, HelperProber, NodeRuntime, nodeViewOf } from '../src/node/runtime/index.js';
-import type { Container, Pod, PodStatus } from '../src/node/runtime/index.js';
+import type { Container, Pod, PodStatus, RestartPolicy } from '../src/api/types/core/v1.js';
 import { createLogger } from '../src/util/logger.js';
 
 const unsupported = await checkNetnsSupport();
@@ -32,7 +32,7 @@ describe('node runtime probes (real namespaces)', { skip: unsupported, timeout: 
   const statuses = new Map<string, PodStatus>();
   const events: { pod: string; reason: string; message: string }[] = [];
 
-  const pod = (name: string, containers: Container[], restartPolicy: Pod['spec']['restartPolicy'] = 'Always'): Pod => ({
+  const pod = (name: string, containers: Container[], restartPolicy: RestartPolicy = 'Always'): Pod => ({
     metadata: { name, namespace: 'default', uid: randomUUID() },
     spec: { nodeName: 'node-a', restartPolicy, terminationGracePeriodSeconds: 1, containers },
   });
@@ -95,7 +95,7 @@ describe('node runtime probes (real namespaces)', { skip: unsupported, timeout: 
       const st = statuses.get('live');
       return (st?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 && st;
     }, 30_000);
-    assert.ok(s.containerStatuses![0]!.lastState.terminated);
+    assert.ok(s.containerStatuses![0]!.lastState?.terminated);
     assert.ok(events.some((e) => e.pod === 'live' && e.reason === 'Killing' && e.message === 'Container c failed liveness probe, will be restarted'));
     assert.ok(events.some((e) => e.pod === 'live' && /^Liveness probe failed: dial tcp 10\.244\.1\.\d+:9999: connect: connection refused$/.test(e.message)));
   });
@@ -110,7 +110,7 @@ describe('node runtime probes (real namespaces)', { skip: unsupported, timeout: 
         startupProbe: { exec: { command: ['test', '-f', marker] }, periodSeconds: 1, failureThreshold: 30 },
       }]),
     );
-    await waitFor('running', () => statuses.get('startup')?.containerStatuses?.[0]?.state.running);
+    await waitFor('running', () => statuses.get('startup')?.containerStatuses?.[0]?.state?.running);
     const early = statuses.get('startup')!.containerStatuses![0]!;
     assert.equal(early.started, false);
     assert.equal(early.ready, false);

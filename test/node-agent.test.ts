@@ -8,12 +8,12 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RestClient, resources } from '../src/client/index.js';
+import { RestClient, resources, SharedInformerFactory } from '../src/client/index.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { NodeAgent } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
 import { nodeViewOf } from '../src/node/runtime/index.js';
-import type { Pod } from '../src/node/runtime/index.js';
+import type { Pod, PodSpec } from '../src/api/types/core/v1.js';
 import { startTestServer } from './helpers/apiserver.js';
 import type { TestServer } from './helpers/apiserver.js';
 
@@ -54,11 +54,12 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
   const scratch = mkdtempSync(join(tmpdir(), 'svcnet-agent-'));
   let server: TestServer;
   let client: RestClient;
+  let informers: SharedInformerFactory | undefined;
   let net: ClusterNetwork | undefined;
   const agents: NodeAgent[] = [];
 
   const getPod = (name: string) => client.get<Pod>({ ...resources.pods, namespace: ns, name });
-  const createPod = (name: string, node: string, spec: Partial<Pod['spec']>, labels: Record<string, string> = {}) =>
+  const createPod = (name: string, node: string, spec: Partial<PodSpec>, labels: Record<string, string> = {}) =>
     client.create<Pod>({ ...resources.pods, namespace: ns }, {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -76,6 +77,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
   before(async () => {
     server = await startTestServer();
     client = RestClient.fromUnixSocket(server.cp.socketPath, { component: 'node-agent-test' });
+    informers = new SharedInformerFactory(client);
     net = await ClusterNetwork.create(cluster);
     await net.addNode('node-a', 1);
     await net.addNode('node-b', 2);
@@ -83,6 +85,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
       const agent = new NodeAgent({
         nodeName: name,
         client,
+        informers,
         dataDir: server.dataDir,
         network: nodeViewOf(net, name),
         backoff: { initialMs: 1000, maxMs: 4000 },
@@ -96,6 +99,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
 
   after(async () => {
     await Promise.all(agents.map((a) => a.stop().catch(() => {})));
+    informers?.shutdown();
     await (net ? net.destroy() : ClusterNetwork.cleanupStale(cluster));
     client?.close();
     await server?.stop();
@@ -213,9 +217,9 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
     const pod = await waitFor('a liveness restart', async () => {
       const p = await getPod('live');
       const cs = p.status?.containerStatuses?.[0];
-      return cs && cs.restartCount >= 1 && cs.lastState.terminated && p;
+      return cs && cs.restartCount >= 1 && cs.lastState?.terminated && p;
     }, 30_000);
-    assert.ok(pod.status!.containerStatuses![0]!.lastState.terminated!.containerID);
+    assert.ok(pod.status!.containerStatuses![0]!.lastState!.terminated!.containerID);
     const events = await client.list<KubeObject & { reason: string; message: string }>({ ...resources.events, namespace: ns }, { fieldSelector: 'involvedObject.name=live' });
     assert.ok(events.items.some((e) => e.reason === 'Killing' && e.message === 'Container c failed liveness probe, will be restarted'), JSON.stringify(events.items.map((e) => e.message)));
     assert.ok(events.items.some((e) => e.reason === 'Unhealthy' && /^Liveness probe failed: Get "http:\/\/10\.244\.2\.\d+:9999\/": dial tcp .*connection refused$/.test(e.message)));
@@ -245,7 +249,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
     const abort = new AbortController();
     const watching = client
       .watch({ ...resources.pods, namespace: ns }, { fieldSelector: 'metadata.name=crash' }, (ev) => {
-        const w = (ev.object as Pod).status?.containerStatuses?.[0]?.state.waiting;
+        const w = (ev.object as Pod).status?.containerStatuses?.[0]?.state?.waiting;
         if (w?.reason === 'CrashLoopBackOff') seen.add(w.message!.split(' ')[1]!);
       }, abort.signal)
       .catch(() => undefined);
@@ -260,9 +264,9 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
     const p = await getPod('crash');
     const cs = p.status!.containerStatuses![0]!;
     assert.ok(cs.restartCount >= 2);
-    assert.equal(cs.lastState.terminated!.exitCode, 3);
-    assert.equal(cs.lastState.terminated!.reason, 'Error');
-    assert.match(cs.state.waiting!.message!, /^back-off \d+s restarting failed container=c pod=crash_default\(/);
+    assert.equal(cs.lastState!.terminated!.exitCode, 3);
+    assert.equal(cs.lastState!.terminated!.reason, 'Error');
+    assert.match(cs.state!.waiting!.message!, /^back-off \d+s restarting failed container=c pod=crash_default\(/);
     const prev = await logs(1, 'crash', 'c', '?previous=true&timestamps=true');
     assert.equal(prev.status, 200);
     assert.match(prev.body, /^\d{4}-\d\d-\d\dT[\d:.]+Z run \d+\n$/);
@@ -273,7 +277,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
       restartPolicy: 'Never',
       containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3 4 5; do echo line $i; sleep 0.3; done'] }],
     });
-    await waitFor('talker started', async () => (await getPod('talker')).status?.containerStatuses?.[0]?.state.running);
+    await waitFor('talker started', async () => (await getPod('talker')).status?.containerStatuses?.[0]?.state?.running);
     const chunks: string[] = [];
     const followed = await socketGet(agents[0]!.socketPath, `/containerLogs/${ns}/talker/c?follow=true`, (c) => chunks.push(c));
     assert.equal(followed.body, 'line 1\nline 2\nline 3\nline 4\nline 5\n');
@@ -282,7 +286,7 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
       const p = await getPod('talker');
       return p.status?.phase === 'Succeeded' && p;
     });
-    assert.equal(done.status!.containerStatuses![0]!.state.terminated!.reason, 'Completed');
+    assert.equal(done.status!.containerStatuses![0]!.state!.terminated!.reason, 'Completed');
     assert.equal((await logs(0, 'talker', 'c', '?tailLines=2')).body, 'line 4\nline 5\n');
     const noPrev = await logs(0, 'talker', 'c', '?previous=true');
     assert.deepEqual(noPrev, { status: 400, body: 'previous terminated container "c" in pod "talker" not found' });
@@ -293,9 +297,9 @@ describe('node agent (real API server, real namespaces)', { skip: unsupported, t
     await createPod('noimg', 'node-a', { containers: [{ name: 'c', image: 'quay.io/example/unknown:1.0' }] });
     const cs = await waitFor('CreateContainerError', async () => {
       const c = (await getPod('noimg')).status?.containerStatuses?.[0];
-      return c?.state.waiting?.reason === 'CreateContainerError' && c;
+      return c?.state?.waiting?.reason === 'CreateContainerError' && c;
     });
-    assert.match(cs.state.waiting!.message!, /cannot run image "quay.io\/example\/unknown:1.0"/);
+    assert.match(cs.state!.waiting!.message!, /cannot run image "quay.io\/example\/unknown:1.0"/);
     assert.equal((await getPod('noimg')).status!.phase, 'Pending');
   });
 

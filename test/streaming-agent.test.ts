@@ -1,18 +1,19 @@
 // The streaming endpoints on the real node agent: NodeRuntime runs the Pods (nginx and a shell
 // container), KubeletServer serves the socket (logs itself, exec/port-forward through
-// registerNodeStreamingHandlers), and kubectl goes through the API server. Needs root.
+// the handlers nodeStreamingHandlers makes), and kubectl goes through the API server. Needs root.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
-import { closeNodeStreaming, registerNodeStreamingHandlers } from '../src/node/streaming/index.js';
+import { NetnsDialer, nodeStreamingHandlers } from '../src/node/streaming/index.js';
+import type { NodeStreamingHandlers } from '../src/node/streaming/index.js';
 import { KubeletServer, kubeletSocketPath } from '../src/node/agent/index.js';
 import { ClusterNetwork, checkNetnsSupport } from '../src/node/netns/index.js';
 import { uniqueClusterName } from '../src/node/netns/test-helpers.js';
 import { CrashLoopBackoff, HelperProber, NodeRuntime, nodeViewOf } from '../src/node/runtime/index.js';
-import type { Pod, PodStatus } from '../src/node/runtime/index.js';
+import type { Pod, PodStatus } from '../src/api/types/core/v1.js';
 import { createLogger } from '../src/util/logger.js';
 import { randomPort } from './streaming-helpers.js';
 
@@ -34,11 +35,13 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
   let runtime: NodeRuntime;
   let prober: HelperProber;
   let kubelet: KubeletServer;
+  const dialer = new NetnsDialer();
+  let streaming: NodeStreamingHandlers | undefined;
   const statuses = new Map<string, PodStatus>();
 
   before(async () => {
     s = await startTestServer();
-    registerNodeStreamingHandlers();
+    streaming = nodeStreamingHandlers(dialer);
     net = await ClusterNetwork.create(uniqueClusterName('sa'));
     await net.addNode('node-1', 1);
     const view = nodeViewOf(net, 'node-1');
@@ -59,7 +62,7 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
       onTerminated: () => {},
       logger: createLogger({ level: 'error' }),
     });
-    kubelet = new KubeletServer(kubeletSocketPath(s.dataDir, 'node-1'), { nodeName: 'node-1', runtime });
+    kubelet = new KubeletServer(kubeletSocketPath(s.dataDir, 'node-1'), { nodeName: 'node-1', runtime, handlers: streaming.handlers });
     await kubelet.listen();
     const pod: Pod = {
       metadata: { name: 'web', namespace: 'default', uid: randomUUID() },
@@ -87,7 +90,8 @@ describe('streaming through the node agent', { skip: unsupported, timeout: 180_0
     await runtime?.shutdown().catch(() => {});
     prober?.close();
     await kubelet?.close().catch(() => {});
-    closeNodeStreaming();
+    await streaming?.close().catch(() => {});
+    dialer.close();
     await (net ? net.destroy() : Promise.resolve());
     await s?.stop();
   });

@@ -5,23 +5,25 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CLUSTER_DOMAIN, DEFAULT_DNS_SERVICE_IP } from '../../api/defaults/cluster.js';
 import type { KubeObject } from '../../api/meta.js';
 import { formatMicroTime, formatTime } from '../../api/meta.js';
-import { EventRecorder, isAlreadyExists, isConflict, isNotFound, resources, SharedInformerFactory } from '../../client/index.js';
-import type { RestClient, SharedInformer } from '../../client/index.js';
+import { EventRecorder, isAlreadyExists, isConflict, isNotFound, resources } from '../../client/index.js';
+import type { HandlerRegistration, RestClient, SharedInformer, SharedInformerFactory } from '../../client/index.js';
 import { createLogger } from '../../util/logger.js';
 import type { Logger } from '../../util/logger.js';
 import { CrashLoopBackoff } from '../runtime/backoff.js';
 import type { BackoffOptions } from '../runtime/backoff.js';
 import { parseResolvConf } from '../runtime/dns-config.js';
-import { hostPortMappings, hostPortRuleset } from '../runtime/host-ports.js';
-import type { HostPortMapping } from '../runtime/host-ports.js';
+import { hostPortMappings } from '../runtime/host-ports.js';
 import { directProber, HelperProber } from '../runtime/net-prober.js';
 import type { NetProber } from '../runtime/net-prober.js';
 import type { NodePodNetwork } from '../runtime/pod-network.js';
 import { NodeRuntime } from '../runtime/runtime.js';
-import type { ConfigMap, Pod, PodStatus, Service } from '../runtime/types.js';
+import type { ConfigMap, Pod, PodStatus, Service } from '../../api/types/core/v1.js';
+import { HostPortRules } from './host-port-rules.js';
 import { KubeletServer, kubeletSocketPath } from './kubelet-server.js';
+import type { StreamingHandlers } from './kubelet-server.js';
 import { initialNode, machineFacts, nodeStatus } from './node-status.js';
 import type { NodeFacts } from './node-status.js';
 
@@ -30,10 +32,17 @@ export const nodeLeaseNamespace = 'kube-node-lease';
 export interface NodeAgentOptions {
   readonly nodeName: string;
   readonly client: RestClient;
+  /**
+   * The node's shared informers (on `client`), owned by the caller: the agent adds its Pod and
+   * Service informers, starts what is not running yet, and leaves the factory running on stop.
+   */
+  readonly informers: SharedInformerFactory;
+  /** Served on the kubelet socket besides /containerLogs (exec, port-forward). */
+  readonly kubeletHandlers?: StreamingHandlers;
   /** The cluster data dir: logs in `<dataDir>/pods`, the socket in `<dataDir>/nodes/<node>/`. */
   readonly dataDir: string;
   readonly network: NodePodNetwork;
-  /** --cluster-dns (default 10.96.0.10) and --cluster-domain (default cluster.local). */
+  /** --cluster-dns (default DEFAULT_DNS_SERVICE_IP) and --cluster-domain (default CLUSTER_DOMAIN). */
   readonly clusterDNS?: readonly string[];
   readonly clusterDomain?: string;
   /** --resolv-conf: the node's resolver config for dnsPolicy Default (default /etc/resolv.conf). */
@@ -63,13 +72,12 @@ export class NodeAgent {
   readonly #recorder: EventRecorder;
   readonly #server: KubeletServer;
   #services: SharedInformer<Service> | undefined;
+  #podHandler: HandlerRegistration | undefined;
   #prober: NetProber | undefined;
   #facts: NodeFacts | undefined;
   #timers: NodeJS.Timeout[] = [];
   readonly #statusChains = new Map<string, Promise<void>>();
-  readonly #hostPorts = new Map<string, HostPortMapping[]>();
-  #hostPortsApplied = '';
-  #hostPortChain: Promise<void> = Promise.resolve();
+  readonly #hostPorts: HostPortRules;
   #stopped = false;
 
   constructor(opts: NodeAgentOptions) {
@@ -77,7 +85,7 @@ export class NodeAgent {
     this.nodeName = opts.nodeName;
     this.#client = opts.client;
     this.#log = opts.logger ?? createLogger({ component: 'node-agent' }).child({ node: opts.nodeName });
-    this.#factory = new SharedInformerFactory(opts.client, { logger: this.#log });
+    this.#factory = opts.informers;
     this.#recorder = new EventRecorder(opts.client, { component: 'kubelet', host: opts.nodeName, logger: this.#log });
     const backoff = new CrashLoopBackoff(opts.backoff);
     const resolvConf = opts.resolvConf ?? '/etc/resolv.conf';
@@ -87,7 +95,7 @@ export class NodeAgent {
       backoff,
       podsDir: join(opts.dataDir, 'pods'),
       etcNetnsDir: opts.etcNetnsDir ?? '/etc/netns',
-      dns: { clusterDNS: opts.clusterDNS ?? ['10.96.0.10'], clusterDomain: opts.clusterDomain ?? 'cluster.local' },
+      dns: { clusterDNS: opts.clusterDNS ?? [DEFAULT_DNS_SERVICE_IP], clusterDomain: opts.clusterDomain ?? CLUSTER_DOMAIN },
       hostDNS: () => parseResolvConf(readText(resolvConf)),
       nodeHosts: () => readText('/etc/hosts'),
       services: () => (this.#services?.hasSynced() ? this.#services.store.list() : undefined),
@@ -97,8 +105,10 @@ export class NodeAgent {
       onTerminated: (pod) => void this.#deletePod(pod),
       logger: this.#log,
     });
+    const net = opts.network;
+    this.#hostPorts = new HostPortRules({ exec: (ns, argv, input) => net.exec(ns, argv, input), namespace: net.nodeNamespace, logger: this.#log });
     this.socketPath = kubeletSocketPath(opts.dataDir, opts.nodeName);
-    this.#server = new KubeletServer(this.socketPath, { nodeName: opts.nodeName, runtime: this.runtime });
+    this.#server = new KubeletServer(this.socketPath, { nodeName: opts.nodeName, runtime: this.runtime, handlers: opts.kubeletHandlers });
   }
 
   /** Registers the Node, starts heartbeats, the kubelet socket and the Pod watch. */
@@ -113,18 +123,19 @@ export class NodeAgent {
     await this.#server.listen();
     this.#services = this.#factory.informerFor<Service>(resources.services);
     const pods = this.#factory.informerFor<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
-    pods.addEventHandler({
+    this.#podHandler = pods.addEventHandler({
       onAdd: (pod) => this.runtime.syncPod(pod),
       onUpdate: (_old, pod) => this.runtime.syncPod(pod),
       onDelete: (pod) => {
-        this.#hostPorts.delete(pod.metadata.uid!);
+        this.#hostPorts.set(pod.metadata.uid!, []);
         this.#applyHostPorts();
         void this.runtime.removePod(pod);
       },
     });
+    // Starts only informers not yet running (the factory may be shared with other components).
     this.#factory.start();
     // Service links need the Service cache (the kubelet waits for it before starting Pods).
-    await this.#factory.waitForCacheSync();
+    await Promise.all([this.#services.waitForSync(), pods.waitForSync()]);
     this.#log.info('node agent started', { socket: this.socketPath });
   }
 
@@ -132,11 +143,12 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
-    this.#factory.shutdown();
+    // The factory belongs to the caller; this agent only stops listening to it.
+    this.#podHandler?.remove();
     await this.runtime.shutdown();
     await this.#server.close().catch(() => {});
     this.#prober?.close();
-    if (this.#hostPortsApplied) await this.#o.network.exec(this.#o.network.nodeNamespace, ['nft', '-f', '-'], hostPortRuleset([])).catch(() => {});
+    await this.#hostPorts.clear();
   }
 
   async #defaultProber(): Promise<NetProber> {
@@ -261,24 +273,14 @@ export class NodeAgent {
     const uid = pod.metadata.uid!;
     const live = status.podIP && status.phase !== 'Succeeded' && status.phase !== 'Failed';
     const mappings = live ? hostPortMappings(pod, status.podIP!) : [];
-    if (mappings.length === 0 && !this.#hostPorts.has(uid)) return;
-    if (mappings.length === 0) this.#hostPorts.delete(uid);
-    else this.#hostPorts.set(uid, mappings);
+    if (mappings.length > 0 || this.#hostPorts.has(uid)) this.#hostPorts.set(uid, mappings);
+    // Every status write is a sync: it also retries a ruleset nft refused before.
     this.#applyHostPorts();
   }
 
   #applyHostPorts(): void {
     if (this.#o.hostPorts === false) return;
-    const ruleset = hostPortRuleset([...this.#hostPorts.values()].flat());
-    if (ruleset === this.#hostPortsApplied || (!this.#hostPortsApplied && this.#hostPorts.size === 0)) return;
-    this.#hostPortsApplied = ruleset;
-    const net = this.#o.network;
-    this.#hostPortChain = this.#hostPortChain.then(() =>
-      net.exec(net.nodeNamespace, ['nft', '-f', '-'], ruleset).then(
-        () => undefined,
-        (err: Error) => this.#log.warn('hostPort rules failed', { err: err.message }),
-      ),
-    );
+    void this.#hostPorts.sync();
   }
 }
 

@@ -1,15 +1,17 @@
 // The node's "kubelet API": HTTP on a unix socket `<data-dir>/nodes/<node>/kubelet.sock`, which
 // the API server proxies `pods/log` (and exec/attach/port-forward) to, as kube-apiserver does to
 // a kubelet's :10250. Serves GET /containerLogs/{ns}/{pod}/{container} with the kubelet's log
-// semantics; other paths are served by handlers registered with registerStreamingHandler.
+// semantics; other paths (exec, port-forward) go to the handlers it was constructed with.
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
-import { readCriLog } from '../runtime/cri-log.js';
-import type { LogOptions } from '../runtime/cri-log.js';
+import { StatusError } from '../../api/errors.js';
+import { parsePodLogOptions } from '../../api/pod-logs.js';
+import { containerLogReadOptions, streamLogFile } from '../runtime/cri-log-reader.js';
 import type { NodeRuntime } from '../runtime/runtime.js';
+import { containerLogInstance } from '../streaming/container-status.js';
 
 /** The socket path convention: `<data-dir>/nodes/<node>/kubelet.sock`. */
 export function kubeletSocketPath(dataDir: string, nodeName: string): string {
@@ -28,18 +30,16 @@ export interface StreamingHandler {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, ctx: KubeletContext): void | Promise<void>;
 }
 
-// Process-wide, so a streaming module can register at import time and every agent (one per
-// process in `svcnet up`, several in tests) serves it.
-const streamingHandlers = new Map<string, StreamingHandler>();
+/** Handlers by path prefix ("/exec/", "/portForward/"); the longest matching prefix serves. */
+export type StreamingHandlers = ReadonlyMap<string, StreamingHandler>;
 
-/** Serves `pathPrefix` (e.g. "/exec/", "/portForward/") on every node agent's kubelet socket. */
-export function registerStreamingHandler(pathPrefix: string, handler: StreamingHandler): void {
-  streamingHandlers.set(pathPrefix, handler);
+export interface KubeletServerOptions extends KubeletContext {
+  readonly handlers?: StreamingHandlers;
 }
 
-function handlerFor(path: string): StreamingHandler | undefined {
+function handlerFor(handlers: StreamingHandlers, path: string): StreamingHandler | undefined {
   let best: [string, StreamingHandler] | undefined;
-  for (const entry of streamingHandlers) if (path.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
+  for (const entry of handlers) if (path.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
   return best?.[1];
 }
 
@@ -48,44 +48,20 @@ function fail(res: ServerResponse, code: number, message: string): void {
   res.end(message);
 }
 
-/** Query → LogOptions, as the kubelet parses PodLogOptions (invalid numbers are a 400). */
-export function parseLogQuery(q: URLSearchParams, now = Date.now()): LogOptions & { previous: boolean } | { error: string } {
-  const bool = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
-  const int = (k: string): number | undefined | null => {
-    const v = q.get(k);
-    if (v === null || v === '') return undefined;
-    return /^-?\d+$/.test(v) ? Number(v) : null;
-  };
-  const tail = int('tailLines');
-  const since = int('sinceSeconds');
-  const limit = int('limitBytes');
-  if (tail === null || since === null || limit === null) return { error: 'invalid log options: not an integer' };
-  let sinceMs: number | undefined;
-  if (since !== undefined) {
-    if (since < 1) return { error: 'sinceSeconds: Invalid value: must be greater than 0' };
-    sinceMs = now - since * 1000;
-  }
-  const sinceTime = q.get('sinceTime');
-  if (sinceTime) {
-    const t = Date.parse(sinceTime);
-    if (Number.isNaN(t)) return { error: `sinceTime: Invalid value: "${sinceTime}": must be RFC3339` };
-    sinceMs = t;
-  }
-  return { previous: bool('previous'), follow: bool('follow'), timestamps: bool('timestamps'), tailLines: tail, limitBytes: limit, sinceMs };
-}
-
 export class KubeletServer {
   readonly socketPath: string;
   readonly #ctx: KubeletContext;
+  readonly #handlers: StreamingHandlers;
   readonly #server: http.Server;
 
-  constructor(socketPath: string, ctx: KubeletContext) {
+  constructor(socketPath: string, opts: KubeletServerOptions) {
     this.socketPath = socketPath;
-    this.#ctx = ctx;
+    this.#ctx = { nodeName: opts.nodeName, runtime: opts.runtime };
+    this.#handlers = opts.handlers ?? new Map();
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://kubelet');
-      const h = handlerFor(url.pathname);
+      const h = handlerFor(this.#handlers, url.pathname);
       if (!h?.upgrade) {
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
         return;
@@ -115,7 +91,7 @@ export class KubeletServer {
       if (url.pathname === '/healthz') return fail(res, 200, 'ok');
       const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
       if (m && req.method === 'GET') return await this.#logs(req, res, url, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!));
-      const h = handlerFor(url.pathname);
+      const h = handlerFor(this.#handlers, url.pathname);
       if (h?.request) return await h.request(req, res, url, this.#ctx);
       fail(res, 404, '404 page not found\n');
     } catch (err) {
@@ -126,36 +102,30 @@ export class KubeletServer {
 
   // kubelet getContainerLogs + validateContainerLogStatus.
   async #logs(req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, podName: string, container: string): Promise<void> {
-    const opts = parseLogQuery(url.searchParams);
-    if ('error' in opts) return fail(res, 400, opts.error);
+    let opts;
+    try {
+      opts = parsePodLogOptions(podName, url.searchParams);
+    } catch (err) {
+      if (err instanceof StatusError) return fail(res, 400, err.message);
+      throw err;
+    }
     const found = this.#ctx.runtime.lookup(namespace, podName, container);
     if ('error' in found) {
       return fail(res, found.code, found.code === 404 ? `pod "${podName}/${namespace}" does not exist\n` : `container "${container}" not found in pod "${podName}/${namespace}"\n`);
     }
     const s = found.status;
-    let id: string | undefined;
-    if (opts.previous) {
-      id = s.lastState.terminated?.containerID;
-      if (!id) return fail(res, 400, `previous terminated container "${container}" in pod "${podName}" not found`);
-    } else if (s.state.running) {
-      id = s.containerID;
-    } else if (s.state.terminated) {
-      id = s.state.terminated.containerID;
-      if (!id) return fail(res, 400, `container "${container}" in pod "${podName}" is terminated`);
-    } else if (s.lastState.terminated) {
-      id = s.lastState.terminated.containerID;
-      if (!id) return fail(res, 400, `container "${container}" in pod "${podName}" is terminated`);
-    } else if (s.state.waiting) {
-      return fail(res, 400, `container "${container}" in pod "${podName}" is waiting to start: ${s.state.waiting.reason ?? ''}`);
-    }
+    const which = containerLogInstance(podName, { containerStatuses: [s] }, container, !!opts.previous);
+    if ('error' in which) return fail(res, 400, which.error);
+    const id = which.instance === 'previous' ? s.lastState?.terminated?.containerID : (s.state?.running ? s.containerID : s.state?.terminated?.containerID);
     const file = id ? found.worker.logFile(container, id) : undefined;
     if (!id || !file) return fail(res, 400, `container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-    const abort = new AbortController();
-    req.on('close', () => abort.abort());
-    res.on('close', () => abort.abort());
+    let closed = false;
+    req.on('close', () => (closed = true));
+    res.on('close', () => (closed = true));
     const worker = found.worker;
-    await readCriLog(file, opts, res, () => worker.isRunning(container, id), abort.signal);
+    const source = { path: file, isRunning: () => worker.isRunning(container, id) };
+    await streamLogFile(source, containerLogReadOptions(opts, Date.now()), (b) => res.write(b), () => closed || res.destroyed).catch(() => {});
     res.end();
   }
 }

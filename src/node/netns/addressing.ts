@@ -1,50 +1,65 @@
-// The cluster's fixed address plan (DESIGN.md "Defaults"): node network 172.18.0.0/16 on the
-// underlay bridge with the control plane at .0.1, nodes from 172.18.0.10, a /24 of 10.244.0.0/16
-// per node, Services in 10.96.0.0/12.
+// The cluster's fixed address plan (DESIGN.md "Defaults", values from src/api/defaults/cluster.ts):
+// the node network on the underlay bridge with the control plane at its .0.1, nodes from
+// FIRST_NODE_OFFSET on, one /POD_CIDR_NODE_MASK_SIZE of the pod CIDR per node, Services in the
+// service CIDR. Address arithmetic is src/util/ip.ts's.
+import {
+  CONTROL_PLANE_ADDRESS,
+  DEFAULT_POD_CIDR,
+  DEFAULT_SERVICE_CIDR,
+  FIRST_NODE_OFFSET,
+  NODE_NETWORK_CIDR,
+  POD_CIDR_NODE_MASK_SIZE,
+} from '../../api/defaults/cluster.js';
+import { cidrIPAt, cidrOffsetOf, formatCIDR, formatIP, parseCIDR, parseIP } from '../../util/ip.js';
+import type { CIDR } from '../../util/ip.js';
 
-export const nodeNetworkCidr = '172.18.0.0/16';
-export const nodeNetworkPrefix = 16;
-export const controlPlaneAddress = '172.18.0.1';
-export const serviceCidr = '10.96.0.0/12';
-export const podNetworkCidr = '10.244.0.0/16';
-export const maxNodeIndex = 255;
+export const nodeNetworkCidr = NODE_NETWORK_CIDR;
+export const controlPlaneAddress = CONTROL_PLANE_ADDRESS;
+export const serviceCidr = DEFAULT_SERVICE_CIDR;
+export const podNetworkCidr = DEFAULT_POD_CIDR;
 
-const nodeNetworkBase = ipv4ToNumber('172.18.0.0');
-const firstNodeOffset = 10;
-
-export function ipv4ToNumber(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
-    throw new Error(`not an IPv4 address: ${JSON.stringify(ip)}`);
-  }
-  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+function mustParseCIDR(text: string): CIDR {
+  const c = parseCIDR(text);
+  if (!c) throw new Error(`not a CIDR: ${JSON.stringify(text)}`);
+  return c;
 }
 
-export function numberToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
+const nodeNetwork = mustParseCIDR(NODE_NETWORK_CIDR);
+const podNetwork = mustParseCIDR(DEFAULT_POD_CIDR);
+export const nodeNetworkPrefix = nodeNetwork.prefix;
+/** Addresses per node pod CIDR (256 for a /24). */
+const podCidrSize = 1n << BigInt(podNetwork.bits - POD_CIDR_NODE_MASK_SIZE);
+/** One node pod CIDR per index: as many as fit in the pod network (256 /24s of a /16), less one. */
+export const maxNodeIndex = Number((1n << BigInt(POD_CIDR_NODE_MASK_SIZE - podNetwork.prefix)) - 1n);
 
 export function checkNodeIndex(index: number): void {
   if (!Number.isInteger(index) || index < 0 || index > maxNodeIndex) {
-    throw new Error(`node index ${index} is outside 0-${maxNodeIndex} (one /24 of ${podNetworkCidr} each)`);
+    throw new Error(`node index ${index} is outside 0-${maxNodeIndex} (one /${POD_CIDR_NODE_MASK_SIZE} of ${podNetworkCidr} each)`);
   }
+}
+
+function at(c: CIDR, offset: bigint): string {
+  const ip = cidrIPAt(c, offset);
+  if (!ip) throw new Error(`offset ${offset} is outside ${formatCIDR(c)}`);
+  return formatIP(ip);
 }
 
 /** 172.18.0.(10+index); past .255 it carries into the third octet, still inside the /16. */
 export function nodeAddress(index: number): string {
   checkNodeIndex(index);
-  return numberToIpv4(nodeNetworkBase + firstNodeOffset + index);
+  return at(nodeNetwork, BigInt(FIRST_NODE_OFFSET + index));
 }
 
+/** Node `index`'s pod CIDR: the index-th /24 of the pod network (10.244.<index>.0/24). */
 export function podCidrOf(index: number): string {
   checkNodeIndex(index);
-  return `10.244.${index}.0/24`;
+  return `${at(podNetwork, BigInt(index) * podCidrSize)}/${POD_CIDR_NODE_MASK_SIZE}`;
 }
 
 /** The Pods' gateway on node `index`: the .1 of its pod CIDR, an address of the node itself. */
 export function podGatewayOf(index: number): string {
   checkNodeIndex(index);
-  return `10.244.${index}.1`;
+  return at(podNetwork, BigInt(index) * podCidrSize + 1n);
 }
 
 /**
@@ -53,15 +68,18 @@ export function podGatewayOf(index: number): string {
  */
 export class PodAddressPool {
   readonly #index: number;
+  readonly #cidr: CIDR;
   readonly #used = new Set<number>();
 
   constructor(index: number) {
     checkNodeIndex(index);
     this.#index = index;
+    this.#cidr = mustParseCIDR(podCidrOf(index));
   }
 
   allocate(): string {
-    for (let host = 2; host <= 254; host++) {
+    const last = Number(podCidrSize) - 2;
+    for (let host = 2; host <= last; host++) {
       if (!this.#used.has(host)) {
         this.#used.add(host);
         return this.#format(host);
@@ -73,7 +91,7 @@ export class PodAddressPool {
   /** Claims a given address; throws if it is not a usable address of this node or is taken. */
   claim(ip: string): string {
     const host = this.#hostPart(ip);
-    if (host === undefined || host < 2 || host > 254) {
+    if (host === undefined || host < 2 || host > Number(podCidrSize) - 2) {
       throw new Error(`pod IP ${ip} is not a usable address of pod CIDR ${podCidrOf(this.#index)}`);
     }
     if (this.#used.has(host)) throw new Error(`pod IP ${ip} is already in use on this node`);
@@ -91,12 +109,13 @@ export class PodAddressPool {
   }
 
   #hostPart(ip: string): number | undefined {
-    const n = ipv4ToNumber(ip);
-    const network = ipv4ToNumber(`10.244.${this.#index}.0`);
-    return n - network >= 0 && n - network < 256 ? n - network : undefined;
+    const parsed = parseIP(ip);
+    if (!parsed || parsed.family !== 'IPv4') throw new Error(`not an IPv4 address: ${JSON.stringify(ip)}`);
+    const offset = cidrOffsetOf(this.#cidr, parsed);
+    return offset === undefined ? undefined : Number(offset);
   }
 
   #format(host: number): string {
-    return `10.244.${this.#index}.${host}`;
+    return at(this.#cidr, BigInt(host));
   }
 }

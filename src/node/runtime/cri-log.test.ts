@@ -2,20 +2,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { waitUntil } from '../../../test/helpers/wait.js';
-import { CriLogWriter, parseCriLog, readCriLog, rfc3339Nano } from './cri-log.js';
+import { CriLogWriter, parseCriLine, rfc3339Nano } from './cri-log.js';
+import { streamLogFile, type ContainerLogReadOptions } from './cri-log-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'svcnet-crilog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function sink(): Writable & { text(): string } {
+function sink(): { write(b: Buffer): void; text(): string } {
   let out = '';
-  const w = new Writable({ write(c, _e, cb) { out += c.toString(); cb(); } }) as Writable & { text(): string };
-  w.text = () => out;
-  return w;
+  return { write: (b) => void (out += b.toString()), text: () => out };
 }
+
+const base: ContainerLogReadOptions = { follow: false, timestamps: false };
 
 describe('CRI log files', () => {
   it('RFC3339Nano trims trailing zeros', () => {
@@ -39,22 +40,24 @@ describe('CRI log files', () => {
     assert.ok(raw.some((l) => / stdout F world$/.test(l)));
     assert.ok(raw.some((l) => / stdout P x{16384}$/.test(l)));
     assert.ok(raw.some((l) => / stderr F oops$/.test(l)));
-    const entries = parseCriLog(readFileSync(path)).entries;
-    assert.equal(entries.find((e) => e.content.length > 16000)!.content.length, 17001);
+    // The long line is a 16 KiB partial entry then a full one with the rest.
+    const long = raw.map((l) => parseCriLine(l)!).filter((e) => e.content.startsWith('x'));
+    assert.deepEqual(long.map((e) => [e.partial, e.content.length]), [[true, 16384], [false, 616]]);
   });
   it('reads with tailLines, timestamps, since and limitBytes', async () => {
     const path = join(dir, 'r.log');
     writeFileSync(path, '2020-01-01T00:00:01Z stdout F one\n2020-01-01T00:00:02.5Z stderr F two\n2020-01-01T00:00:03Z stdout F three\n');
-    const read = async (o: object) => {
+    const read = async (o: Partial<ContainerLogReadOptions>) => {
       const s = sink();
-      await readCriLog(path, o, s, () => false);
+      await streamLogFile({ path, isRunning: () => false }, { ...base, ...o }, s.write, () => false);
       return s.text();
     };
     assert.equal(await read({}), 'one\ntwo\nthree\n');
     assert.equal(await read({ tailLines: 2 }), 'two\nthree\n');
     assert.equal(await read({ tailLines: 0 }), '');
-    assert.equal(await read({ tailLines: 1, timestamps: true }), '2020-01-01T00:00:03Z three\n');
-    assert.equal(await read({ sinceMs: Date.parse('2020-01-01T00:00:02Z') }), 'two\nthree\n');
+    // The kubelet restamps: UTC, nine fraction digits.
+    assert.equal(await read({ tailLines: 1, timestamps: true }), '2020-01-01T00:00:03.000000000Z three\n');
+    assert.equal(await read({ since: BigInt(Date.parse('2020-01-01T00:00:02Z')) * 1_000_000n }), 'two\nthree\n');
     assert.equal(await read({ limitBytes: 6 }), 'one\ntw');
   });
   it('follows until the writer stops', async () => {
@@ -62,7 +65,7 @@ describe('CRI log files', () => {
     writeFileSync(path, '2020-01-01T00:00:01Z stdout F a\n');
     let writing = true;
     const s = sink();
-    const done = readCriLog(path, { follow: true }, s, () => writing);
+    const done = streamLogFile({ path, isRunning: () => writing }, { ...base, follow: true }, s.write, () => false);
     await waitUntil('the existing line', () => s.text() === 'a\n');
     appendFileSync(path, '2020-01-01T00:00:02Z stdout F b\n');
     await waitUntil('the appended line', () => s.text() !== 'a\n');

@@ -1,9 +1,10 @@
-// Container logs in the CRI format (`<RFC3339Nano> <stream> <P|F> <content>`), one file per
-// container instance, and the kubelet's reading of them (pkg/kubelet/kuberuntime/logs): tail,
-// since, timestamps, limitBytes and follow.
-import { createWriteStream, promises as fsp } from 'node:fs';
+// The CRI container log format (what containerd and CRI-O write under /var/log/pods): one file per
+// container instance, one line per write, `<RFC3339Nano> <stdout|stderr> <F|P> <text>`, where P
+// marks a partial line continued by the next entry. The writer the runtime attaches to a
+// container's stdout/stderr, and the line codec the reader (cri-log-reader.ts) and tests use.
+import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 // containerd splits lines longer than this into partial (P) records.
 const maxLineBytes = 16 * 1024;
@@ -83,99 +84,46 @@ export class CriLogWriter {
   }
 }
 
-export interface LogEntry {
-  readonly timestamp: string;
-  readonly timeMs: number;
-  readonly stream: string;
-  /** The full logical line, with its newline (none for a final unterminated line). */
-  readonly content: Buffer;
+export interface CriLogEntry {
+  /** Nanoseconds since the epoch. */
+  readonly time: bigint;
+  readonly stream: 'stdout' | 'stderr';
+  /** A P(artial) entry has no newline of its own; the next entry continues it. */
+  readonly partial: boolean;
+  readonly content: string;
 }
 
-/** Parses CRI records, joining partial ones; a trailing incomplete record is returned as `rest`. */
-export function parseCriLog(data: Buffer): { entries: LogEntry[]; consumed: number } {
-  const entries: LogEntry[] = [];
-  let partial: Buffer[] = [];
-  let pos = 0;
-  let consumed = 0;
-  while (pos < data.length) {
-    const nl = data.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const rec = data.subarray(pos, nl);
-    pos = nl + 1;
-    const s1 = rec.indexOf(0x20);
-    const s2 = rec.indexOf(0x20, s1 + 1);
-    const s3 = rec.indexOf(0x20, s2 + 1);
-    if (s1 < 0 || s2 < 0 || s3 < 0) {
-      consumed = pos;
-      continue;
-    }
-    const timestamp = rec.subarray(0, s1).toString();
-    const stream = rec.subarray(s1 + 1, s2).toString();
-    const tag = rec.subarray(s2 + 1, s3).toString();
-    partial.push(rec.subarray(s3 + 1));
-    if (tag === 'P') continue;
-    entries.push({ timestamp, timeMs: Date.parse(timestamp), stream, content: Buffer.concat([...partial, Buffer.from('\n')]) });
-    partial = [];
-    consumed = pos;
-  }
-  return { entries, consumed };
+/** Parses RFC 3339 with an optional fraction of up to 9 digits; undefined if malformed. */
+export function parseTimeNanos(s: string): bigint | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 
-export interface LogOptions {
-  readonly tailLines?: number;
-  /** Only lines at or after this time (ms since epoch), from sinceSeconds/sinceTime. */
-  readonly sinceMs?: number;
-  readonly timestamps?: boolean;
-  readonly limitBytes?: number;
-  readonly follow?: boolean;
+/** The kubelet's output stamp: UTC, always 9 fraction digits (`2006-01-02T15:04:05.000000000Z07:00`). */
+export function formatTimeNanos(t: bigint): string {
+  const ms = t / 1_000_000n;
+  const iso = new Date(Number(ms)).toISOString(); // 2024-01-02T03:04:05.678Z
+  const frac = (t % 1_000_000_000n).toString().padStart(9, '0');
+  return `${iso.slice(0, 19)}.${frac}Z`;
 }
 
-function render(e: LogEntry, timestamps: boolean | undefined): Buffer {
-  return timestamps ? Buffer.concat([Buffer.from(e.timestamp + ' '), e.content]) : e.content;
+export function parseCriLine(line: string): CriLogEntry | undefined {
+  const a = line.indexOf(' ');
+  const b = a < 0 ? -1 : line.indexOf(' ', a + 1);
+  if (b < 0) return undefined;
+  const time = parseTimeNanos(line.slice(0, a));
+  const stream = line.slice(a + 1, b);
+  if (time === undefined || (stream !== 'stdout' && stream !== 'stderr')) return undefined;
+  // Tags are `F`, `P`, or several separated by ':' with the partial flag first.
+  const c = line.indexOf(' ', b + 1);
+  const tags = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
+  return { time, stream, partial: tags.split(':')[0] === 'P', content: c < 0 ? '' : line.slice(c + 1) };
 }
 
-/**
- * Streams a log file to `out` with the kubelet's semantics. With follow, keeps reading until
- * `stillWriting()` turns false and the file has been drained, or `signal` aborts.
- */
-export async function readCriLog(path: string, opts: LogOptions, out: Writable, stillWriting: () => boolean, signal?: AbortSignal): Promise<void> {
-  let data = await fsp.readFile(path).catch(() => Buffer.alloc(0));
-  let { entries, consumed } = parseCriLog(data);
-  let offset = consumed;
-  entries = entries.filter((e) => opts.sinceMs === undefined || e.timeMs >= opts.sinceMs);
-  if (opts.tailLines !== undefined && opts.tailLines >= 0) entries = opts.tailLines === 0 ? [] : entries.slice(-opts.tailLines);
-  let budget = opts.limitBytes !== undefined && opts.limitBytes > 0 ? opts.limitBytes : Infinity;
-  const emit = (e: LogEntry): boolean => {
-    let chunk = render(e, opts.timestamps);
-    if (chunk.length > budget) chunk = chunk.subarray(0, budget);
-    budget -= chunk.length;
-    if (chunk.length > 0) out.write(chunk);
-    return budget > 0;
-  };
-  for (const e of entries) if (!emit(e)) return;
-  if (!opts.follow) return;
-  while (!signal?.aborted && !out.destroyed) {
-    const writing = stillWriting();
-    const handle = await fsp.open(path, 'r').catch(() => undefined);
-    if (handle) {
-      const size = (await handle.stat()).size;
-      if (size > offset) {
-        data = Buffer.alloc(size - offset);
-        await handle.read(data, 0, data.length, offset);
-        const parsed = parseCriLog(data);
-        offset += parsed.consumed;
-        for (const e of parsed.entries) {
-          if (opts.sinceMs !== undefined && e.timeMs < opts.sinceMs) continue;
-          if (!emit(e)) {
-            await handle.close();
-            return;
-          }
-        }
-      }
-      await handle.close();
-    }
-    // Checked before the read: a writer that stopped has flushed everything we just read.
-    if (!writing) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** One entry as a CRI runtime would write it (used by tests and fake runtimes). */
+export function formatCriLine(e: CriLogEntry): string {
+  return `${formatTimeNanos(e.time)} ${e.stream} ${e.partial ? 'P' : 'F'} ${e.content}\n`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatResolvConf, managedHostsFile, parseResolvConf, podDNSConfig, podUtsHostname } from './dns-config.js';
-import type { Pod, PodSpec } from './types.js';
+import type { Pod, PodSpec } from '../../api/types/core/v1.js';
 
 const cluster = { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' };
 const host = parseResolvConf('# host\nnameserver 10.255.255.53\nnameserver 1.1.1.1\nsearch corp.example lab.example.\noptions edns0 ndots:1\n');

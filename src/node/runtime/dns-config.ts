@@ -1,7 +1,7 @@
 // A Pod's /etc/resolv.conf and /etc/hosts, as the kubelet composes them (pkg/kubelet/network/dns
 // and kubelet_pods.go managedHostsFileContent) and containerd writes resolv.conf: search, then
 // nameservers, then options. Pure functions of the Pod and the node's own resolv.conf.
-import type { Pod } from './types.js';
+import type { Pod, PodDNSConfigOption } from '../../api/types/core/v1.js';
 
 export interface DNSConfig {
   readonly servers: string[];
@@ -43,10 +43,10 @@ type Policy = 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
 
 /** getPodDNSType: which config a Pod gets, with hostNetwork's ClusterFirst meaning Default. */
 function effectivePolicy(pod: Pod, cluster: ClusterDNS): 'cluster' | 'host' | 'none' {
-  const policy: Policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
+  const policy: Policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
   if (policy === 'None') return 'none';
   if (policy === 'Default') return 'host';
-  if (policy === 'ClusterFirst' && pod.spec.hostNetwork) return 'host';
+  if (policy === 'ClusterFirst' && pod.spec?.hostNetwork) return 'host';
   return cluster.clusterDNS.length > 0 ? 'cluster' : 'host';
 }
 
@@ -55,10 +55,13 @@ function unique(values: readonly string[]): string[] {
 }
 
 /** mergeDNSOptions: the Pod's options replace same-named ones of the base list. */
-function mergeOptions(base: readonly string[], pod: readonly { name: string; value?: string }[]): string[] {
+function mergeOptions(base: readonly string[], pod: readonly PodDNSConfigOption[]): string[] {
   const byName = new Map<string, string>();
   for (const o of base) byName.set(o.split(':')[0]!, o);
-  for (const o of pod) byName.set(o.name, o.value !== undefined && o.value !== '' ? `${o.name}:${o.value}` : o.name);
+  for (const o of pod) {
+    const name = o.name ?? '';
+    byName.set(name, o.value !== undefined && o.value !== '' ? `${name}:${o.value}` : name);
+  }
   return [...byName.values()];
 }
 
@@ -91,7 +94,7 @@ export function podDNSConfig(pod: Pod, cluster: ClusterDNS, host: DNSConfig): DN
       options: [...defaultDNSOptions],
     };
   }
-  const extra = pod.spec.dnsConfig;
+  const extra = pod.spec?.dnsConfig;
   if (extra) {
     cfg = {
       servers: unique([...cfg.servers, ...(extra.nameservers ?? [])]),
@@ -113,20 +116,20 @@ export function formatResolvConf(cfg: DNSConfig): string {
 
 /** GeneratePodHostNameAndDomain: spec.hostname or the Pod name (max 63), and the subdomain FQDN part. */
 export function podHostnameAndDomain(pod: Pod, clusterDomain: string): { hostname: string; domain: string } {
-  let hostname = pod.spec.hostname || pod.metadata.name || '';
+  let hostname = pod.spec?.hostname || pod.metadata.name || '';
   if (hostname.length > 63) hostname = hostname.slice(0, 63).replace(/[-.]+$/, '');
-  const domain = pod.spec.subdomain ? `${pod.spec.subdomain}.${pod.metadata.namespace ?? 'default'}.svc.${clusterDomain}` : '';
+  const domain = pod.spec?.subdomain ? `${pod.spec?.subdomain}.${pod.metadata.namespace ?? 'default'}.svc.${clusterDomain}` : '';
   return { hostname, domain };
 }
 
 /** The hostname a Pod's UTS namespace gets (the FQDN with setHostnameAsFQDN). */
 export function podUtsHostname(pod: Pod, clusterDomain: string): string {
   const { hostname, domain } = podHostnameAndDomain(pod, clusterDomain);
-  return pod.spec.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
+  return pod.spec?.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
 }
 
 function hostAliasLines(pod: Pod): string {
-  const aliases = pod.spec.hostAliases ?? [];
+  const aliases = pod.spec?.hostAliases ?? [];
   if (aliases.length === 0) return '';
   let out = '\n# Entries added by HostAliases.\n';
   for (const a of aliases) out += `${a.ip}\t${(a.hostnames ?? []).join('\t')}\n`;

@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { makeEnvironmentVariables, serviceEnvVars, expandCommandAndArgs } from './env.js';
 import type { EnvInputs } from './env.js';
 import { expand, mappingFuncFor } from './expansion.js';
-import type { ConfigMap, Container, Pod, Service } from './types.js';
+import type { ConfigMap, Container, Pod, Protocol, Service } from '../../api/types/core/v1.js';
 
-function svc(name: string, namespace: string, clusterIP: string, protocol: string, port: number): Service {
+function svc(name: string, namespace: string, clusterIP: string, protocol: Protocol, port: number): Service {
   return { metadata: { name, namespace }, spec: { clusterIP, ports: [{ protocol, port }] } };
 }
 

@@ -3,7 +3,9 @@
 // variables), then the Service variables (docker-links style, pkg/kubelet/envvars) for every
 // name the user did not set. Pure: the caller supplies the Services and ConfigMaps it knows.
 import { expand, mappingFuncFor } from './expansion.js';
-import type { ConfigMap, Container, KeySelector, Pod, Service } from './types.js';
+import { isServiceIPSet, servicePorts } from '../../api/service.js';
+import { joinHostPort } from '../../util/ip.js';
+import type { ConfigMap, Container, KeySelector, Pod, Service } from '../../api/types/core/v1.js';
 
 export interface EnvInputs {
   readonly pod: Pod;
@@ -29,19 +31,9 @@ export type EnvResult =
 const masterServiceNamespace = 'default';
 const masterServices = new Set(['kubernetes']);
 
-/** IsServiceIPSet: a clusterIP that is neither "" nor "None" (headless, ExternalName). */
-function isServiceIPSet(s: Service): boolean {
-  const ip = s.spec?.clusterIP;
-  return ip !== undefined && ip !== '' && ip !== 'None';
-}
-
 /** makeEnvVariableName: upper case, dashes to underscores. */
 export function envVariableName(s: string): string {
   return s.toUpperCase().replaceAll('-', '_');
-}
-
-function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** FromServices: the variables of each Service, in emission order. */
@@ -49,8 +41,8 @@ export function serviceEnvVars(services: readonly Service[]): EnvVarValue[] {
   const out: EnvVarValue[] = [];
   for (const svc of services) {
     if (!isServiceIPSet(svc)) continue;
-    const ip = svc.spec.clusterIP!;
-    const ports = svc.spec.ports ?? [];
+    const ip = svc.spec!.clusterIP!;
+    const ports = servicePorts(svc);
     const prefix = envVariableName(svc.metadata.name!);
     out.push({ name: `${prefix}_SERVICE_HOST`, value: ip });
     if (ports.length > 0) out.push({ name: `${prefix}_SERVICE_PORT`, value: String(ports[0]!.port) });
@@ -100,9 +92,9 @@ function isEnvVarName(name: string): boolean {
 export function fieldRefValue(pod: Pod, fieldPath: string, podIPs: readonly string[], hostIPs: readonly string[]): string {
   switch (fieldPath) {
     case 'spec.nodeName':
-      return pod.spec.nodeName ?? '';
+      return pod.spec?.nodeName ?? '';
     case 'spec.serviceAccountName':
-      return pod.spec.serviceAccountName ?? '';
+      return pod.spec?.serviceAccountName ?? '';
     case 'status.hostIP':
       return hostIPs[0] ?? '';
     case 'status.hostIPs':
@@ -142,7 +134,7 @@ function formatMap(m: Record<string, string> | undefined): string {
 export function makeEnvironmentVariables(inputs: EnvInputs): EnvResult {
   const { pod, container } = inputs;
   const namespace = pod.metadata.namespace ?? 'default';
-  const serviceEnv = inputs.services ? serviceEnvVarMap(inputs.services, namespace, pod.spec.enableServiceLinks ?? true) : new Map<string, string>();
+  const serviceEnv = inputs.services ? serviceEnvVarMap(inputs.services, namespace, pod.spec?.enableServiceLinks ?? true) : new Map<string, string>();
   const tmp = new Map<string, string>();
   const invalidKeys: { source: string; keys: string[] }[] = [];
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { enterContainerArgv } from './container-process.js';
 import type { NetProber, ProbeResult } from './net-prober.js';
-import type { Container, LifecycleHandler, ProbeHandler } from './types.js';
+import type { Container, LifecycleHandler, ProbeHandler } from '../../api/types/core/v1.js';
 
 export interface HandlerTarget {
   readonly container: Container;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostPortMappings, hostPortRuleset } from './host-ports.js';
-import type { Pod } from './types.js';
+import type { Pod } from '../../api/types/core/v1.js';
 
 describe('hostPort rules', () => {
   const pod: Pod = {
@@ -13,7 +13,7 @@ describe('hostPort rules', () => {
       { protocol: 'tcp', hostPort: 8080, hostIP: undefined, podIP: '10.244.1.2', containerPort: 80 },
       { protocol: 'udp', hostPort: 5353, hostIP: '172.18.0.11', podIP: '10.244.1.2', containerPort: 53 },
     ]);
-    assert.deepEqual(hostPortMappings({ ...pod, spec: { ...pod.spec, hostNetwork: true } }, '172.18.0.11'), []);
+    assert.deepEqual(hostPortMappings({ ...pod, spec: { ...pod.spec!, hostNetwork: true } }, '172.18.0.11'), []);
   });
   it('replaces the whole table atomically; an empty set only deletes it', () => {
     const r = hostPortRuleset(hostPortMappings(pod, '10.244.1.2'));

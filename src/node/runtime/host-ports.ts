@@ -3,7 +3,7 @@
 // node's addresses (or the given hostIP) on the host port goes to podIP:containerPort; loopback
 // is left alone (it would need route_localnet). Priority -101 runs just before dstnat (-100), where
 // the proxy's Service DNAT lives.
-import type { Pod } from './types.js';
+import type { Pod } from '../../api/types/core/v1.js';
 
 export interface HostPortMapping {
   readonly protocol: 'tcp' | 'udp';
@@ -17,9 +17,9 @@ export const hostPortTable = 'svcnet-hostports';
 
 /** The mappings of one Pod with an IP (hostNetwork Pods bind host ports themselves). */
 export function hostPortMappings(pod: Pod, podIP: string): HostPortMapping[] {
-  if (pod.spec.hostNetwork) return [];
+  if (pod.spec?.hostNetwork) return [];
   const out: HostPortMapping[] = [];
-  for (const c of pod.spec.containers) {
+  for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) {
       if (!p.hostPort) continue;
       const protocol = (p.protocol ?? 'TCP').toLowerCase();

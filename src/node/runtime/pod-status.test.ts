@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildPodStatus, podPhase } from './pod-status.js';
-import type { ContainerStatus, Pod } from './types.js';
+import type { ContainerStatus, Pod } from '../../api/types/core/v1.js';
 
 const pod = (policy: 'Always' | 'OnFailure' | 'Never', names = ['a', 'b']): Pod => ({
   metadata: { name: 'p', namespace: 'default' },

@@ -1,6 +1,6 @@
 // The Pod status the kubelet reports (generateAPIPodStatus, getPhase, the condition generators),
 // as a pure function of what the runtime knows about its containers.
-import type { ContainerStatus, PodCondition, PodStatus, Pod } from './types.js';
+import type { ContainerStatus, PodCondition, PodPhase, PodStatus, Pod } from '../../api/types/core/v1.js';
 
 export interface PodStatusInputs {
   readonly pod: Pod;
@@ -16,27 +16,27 @@ export interface PodStatusInputs {
 }
 
 /** getPhase: Pending/Running/Succeeded/Failed from the container states and restartPolicy. */
-export function podPhase(pod: Pod, statuses: readonly ContainerStatus[], terminal = false): string {
+export function podPhase(pod: Pod, statuses: readonly ContainerStatus[], terminal = false): PodPhase {
   let pending = 0;
   let running = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const c of pod.spec.containers) {
+  for (const c of pod.spec?.containers ?? []) {
     const s = statuses.find((x) => x.name === c.name);
     if (!s) {
       pending++;
       continue;
     }
-    if (s.state.running) running++;
-    else if (s.state.terminated) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) {
       stopped++;
-      if (s.state.terminated.exitCode === 0) succeeded++;
-    } else if (s.state.waiting) {
-      if (s.lastState.terminated) stopped++;
+      if (s.state?.terminated.exitCode === 0) succeeded++;
+    } else if (s.state?.waiting) {
+      if (s.lastState?.terminated) stopped++;
       else pending++;
     } else pending++;
   }
-  const policy = pod.spec.restartPolicy ?? 'Always';
+  const policy = pod.spec?.restartPolicy ?? 'Always';
   if (terminal && running === 0 && pending === 0) return stopped === succeeded ? 'Succeeded' : 'Failed';
   if (pending > 0) return 'Pending';
   if (running > 0) return 'Running';
@@ -63,10 +63,10 @@ export function buildPodStatus(inputs: PodStatusInputs): PodStatus {
   const containerStatuses = [...inputs.containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const phase = podPhase(pod, containerStatuses, inputs.terminal);
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const unready = pod.spec.containers.map((c) => c.name).filter((n) => !containerStatuses.find((s) => s.name === n)?.ready);
+  const unready = (pod.spec?.containers ?? []).map((c) => c.name).filter((n) => !containerStatuses.find((s) => s.name === n)?.ready);
   const containersReady = unready.length === 0 && !done;
   const unreadyMsg = `containers with unready status: [${unready.join(' ')}]`;
-  const gates = (pod.spec.readinessGates ?? []).map((g) => g.conditionType);
+  const gates = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType);
   const existing = pod.status?.conditions ?? [];
   const missingGates = gates.filter((g) => existing.find((c) => c.type === g)?.status !== 'True');
   let readyReason: string | undefined;

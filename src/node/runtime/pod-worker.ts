@@ -17,8 +17,7 @@ import type { NodePodNetwork } from './pod-network.js';
 import { buildPodStatus } from './pod-status.js';
 import { ProbeWorker } from './probe-worker.js';
 import type { ProbeKind } from './probe-worker.js';
-import { podDescription } from './types.js';
-import type { ConfigMap, Container, ContainerState, ContainerStatus, Pod, PodStatus, Service } from './types.js';
+import type { ConfigMap, Container, ContainerState, ContainerStatus, Pod, PodStatus, Service } from '../../api/types/core/v1.js';
 
 export interface PodWorkerDeps {
   readonly network: NodePodNetwork;
@@ -87,7 +86,7 @@ export class PodWorker {
   constructor(pod: Pod, deps: PodWorkerDeps) {
     this.pod = pod;
     this.#deps = deps;
-    for (const c of pod.spec.containers) {
+    for (const c of pod.spec?.containers ?? []) {
       this.#slots.set(c.name, { spec: c, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, imageID: '', logs: new Map() });
     }
   }
@@ -151,7 +150,7 @@ export class PodWorker {
 
   async #createSandbox(): Promise<void> {
     const d = this.#deps;
-    const hostNetwork = this.pod.spec.hostNetwork === true;
+    const hostNetwork = this.pod.spec?.hostNetwork === true;
     if (hostNetwork) {
       this.#sandbox = { namespace: d.network.nodeNamespace, ip: d.network.nodeAddress };
     } else {
@@ -173,7 +172,7 @@ export class PodWorker {
   }
 
   #hostname(): string {
-    return this.pod.spec.hostNetwork ? this.#deps.network.nodeName : podUtsHostname(this.pod, this.#deps.dns.clusterDomain);
+    return this.pod.spec?.hostNetwork ? this.#deps.network.nodeName : podUtsHostname(this.pod, this.#deps.dns.clusterDomain);
   }
 
   #ref(slot: Slot): string {
@@ -228,7 +227,7 @@ export class PodWorker {
     await mkdir(dir, { recursive: true });
     // Only the current and the previous instance's logs are kept, as the kubelet's GC does.
     if (slot.restartCount >= 2) await rm(this.logPath(c.name, slot.restartCount - 2), { force: true });
-    const binds: [string, string][] = this.pod.spec.hostNetwork
+    const binds: [string, string][] = this.pod.spec?.hostNetwork
       ? [
           [join(this.podDir, 'resolv.conf'), '/etc/resolv.conf'],
           [join(this.podDir, 'hosts'), '/etc/hosts'],
@@ -272,7 +271,7 @@ export class PodWorker {
     const r = await runHandler(slot.spec.lifecycle!.postStart!, this.#target(slot, inst), this.#graceMs());
     if (r.result === 'success' || !inst.proc.running) return;
     this.#deps.event(this.pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.output}`.trim(), this.#ref(slot));
-    inst.forceRestart = (this.pod.spec.restartPolicy ?? 'Always') !== 'Never';
+    inst.forceRestart = (this.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
     await inst.proc.stop(this.#graceMs());
   }
 
@@ -314,7 +313,7 @@ export class PodWorker {
       inst.started = true;
       inst.ready = !slot.spec.readinessProbe;
     } else if (state === 'failure') {
-      const restart = (this.pod.spec.restartPolicy ?? 'Always') !== 'Never';
+      const restart = (this.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
       inst.forceRestart = restart;
       inst.ready = false;
       this.#deps.event(this.pod, 'Normal', 'Killing', `Container ${slot.spec.name} failed ${kind} probe${restart ? ', will be restarted' : ''}`, this.#ref(slot));
@@ -326,7 +325,7 @@ export class PodWorker {
   }
 
   #graceMs(): number {
-    return (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    return (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
   }
 
   #wait(slot: Slot, reason: string, message?: string): void {
@@ -341,7 +340,7 @@ export class PodWorker {
       this.#publish();
       return;
     }
-    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    const policy = this.pod.spec?.restartPolicy ?? 'Always';
     const restart = forceRestart || policy === 'Always' || (policy === 'OnFailure' && terminated.exitCode !== 0);
     if (!restart) {
       slot.state = { terminated };
@@ -429,11 +428,11 @@ export class PodWorker {
   async #teardownSandbox(): Promise<void> {
     const sandbox = this.#sandbox;
     if (!sandbox || !this.#sandboxReady) {
-      if (sandbox && !this.pod.spec.hostNetwork) await this.#deps.network.removePod(this.key).catch(() => {});
+      if (sandbox && !this.pod.spec?.hostNetwork) await this.#deps.network.removePod(this.key).catch(() => {});
       return;
     }
     this.#sandboxReady = false;
-    if (this.pod.spec.hostNetwork) return;
+    if (this.pod.spec?.hostNetwork) return;
     await this.#deps.network.removePod(this.key).catch((err: Error) => this.#deps.logger.warn('pod network removal failed', { err: err.message }));
     await rm(join(this.#deps.etcNetnsDir, sandbox.namespace), { recursive: true, force: true });
   }
@@ -478,4 +477,9 @@ export class PodWorker {
 
 function iso(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** "name_namespace(uid)": how kubelet's format.Pod names a Pod in messages. */
+function podDescription(pod: Pod): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 }

@@ -3,7 +3,7 @@
 // the reported result flips only after successThreshold / failureThreshold consecutive results.
 // Readiness starts as failure, liveness as success, startup as unknown.
 import type { ProbeResult } from './net-prober.js';
-import type { Probe } from './types.js';
+import type { Probe } from '../../api/types/core/v1.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export type ProbeState = 'success' | 'failure' | 'unknown';

@@ -2,7 +2,7 @@
 // lookups the kubelet API needs (logs, exec, port-forward) by namespace/name/container.
 import type { PodWorker, PodWorkerDeps, ContainerProcessInfo } from './pod-worker.js';
 import { PodWorker as Worker } from './pod-worker.js';
-import type { ContainerStatus, Pod } from './types.js';
+import type { ContainerStatus, Pod } from '../../api/types/core/v1.js';
 
 export type ContainerLookup =
   | { readonly pod: Pod; readonly worker: PodWorker; readonly container: string; readonly status: ContainerStatus & { running: boolean } }
@@ -34,7 +34,7 @@ export class NodeRuntime {
       worker.pod = { ...pod, spec: worker.pod.spec };
     }
     if (pod.metadata.deletionTimestamp) {
-      const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
       void worker.terminate(grace);
     }
   }
@@ -63,7 +63,7 @@ export class NodeRuntime {
   lookup(namespace: string, podName: string, container?: string): ContainerLookup {
     const worker = this.#byName(namespace, podName);
     if (!worker) return { error: `pod "${podName}" does not exist`, code: 404 };
-    const names = worker.pod.spec.containers.map((c) => c.name);
+    const names = (worker.pod.spec?.containers ?? []).map((c) => c.name);
     const name = container || (names.length === 1 ? names[0]! : '');
     if (!name) return { error: `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`, code: 400 };
     const status = worker.containerStatus(name);

@@ -1,7 +1,7 @@
 // Plugs exec and port-forward into the node agent's kubelet socket (src/node/agent), which
 // serves /containerLogs itself: an adapter from the agent's NodeRuntime to StreamingRuntime,
-// and one NodeStreamingServer per runtime behind the agent's registerStreamingHandler.
-import { registerStreamingHandler, type KubeletContext } from '../agent/kubelet-server.js';
+// and the handlers the agent's KubeletServer is constructed with.
+import type { KubeletContext, StreamingHandler, StreamingHandlers } from '../agent/kubelet-server.js';
 import type { NodeRuntime } from '../runtime/runtime.js';
 import { NetnsDialer } from './netns-dialer.js';
 import type { StreamingRuntime } from './runtime.js';
@@ -25,32 +25,36 @@ export function streamingRuntimeOf(rt: NodeRuntime): StreamingRuntime {
   };
 }
 
-const servers = new WeakMap<NodeRuntime, NodeStreamingServer>();
-let dialer: NetnsDialer | undefined;
-
-function serverFor(ctx: KubeletContext): NodeStreamingServer {
-  let s = servers.get(ctx.runtime);
-  if (!s) {
-    dialer ??= new NetnsDialer();
-    s = new NodeStreamingServer({ runtime: streamingRuntimeOf(ctx.runtime), dialer });
-    servers.set(ctx.runtime, s);
-  }
-  return s;
+export interface NodeStreamingHandlers {
+  /** Mount on the agent's kubelet server: KubeletServerOptions.handlers. */
+  readonly handlers: StreamingHandlers;
+  /** Ends open exec/port-forward sessions; for agent shutdown. */
+  close(): Promise<void>;
 }
 
-/** Call once per process (before or after agents start): serves /exec/ and /portForward/ on every agent. */
-export function registerNodeStreamingHandlers(): void {
-  for (const prefix of ['/exec/', '/portForward/']) {
-    registerStreamingHandler(prefix, {
-      upgrade(req, socket, head, _url, ctx) {
-        if (!serverFor(ctx).handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
-      },
-    });
-  }
-}
-
-/** Stops the dial helper processes (one per Pod namespace in use); for agent shutdown. */
-export function closeNodeStreaming(): void {
-  dialer?.close();
-  dialer = undefined;
+/**
+ * exec and port-forward for one node agent's kubelet socket. The streaming server is made on the
+ * first request, from the runtime the kubelet server hands over (the agent creates its runtime
+ * itself); `dialer` is the node's one set of netns dial helpers, owned by the caller.
+ */
+export function nodeStreamingHandlers(dialer: NetnsDialer): NodeStreamingHandlers {
+  let server: { runtime: NodeRuntime; streaming: NodeStreamingServer } | undefined;
+  const serverFor = (ctx: KubeletContext): NodeStreamingServer => {
+    if (server?.runtime !== ctx.runtime) server = { runtime: ctx.runtime, streaming: new NodeStreamingServer({ runtime: streamingRuntimeOf(ctx.runtime), dialer }) };
+    return server.streaming;
+  };
+  const handler: StreamingHandler = {
+    upgrade(req, socket, head, _url, ctx) {
+      if (!serverFor(ctx).handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+    },
+  };
+  return {
+    handlers: new Map([
+      ['/exec/', handler],
+      ['/portForward/', handler],
+    ]),
+    close: async () => {
+      await server?.streaming.close();
+    },
+  };
 }

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogFormatter, formatCriLine, formatTimeNanos, parseCriLine, parseTimeNanos, tailStart, type CriLogEntry } from './cri-log.js';
+import { parsePodLogOptions } from '../../api/pod-logs.js';
+import { formatCriLine, formatTimeNanos, parseCriLine, parseTimeNanos, type CriLogEntry } from '../runtime/cri-log.js';
+import { containerLogReadOptions, LogFormatter, streamLogFile, tailStart } from '../runtime/cri-log-reader.js';
 import { containerLogInstance } from './container-status.js';
-import { parseContainerLogQuery, streamLogFile } from './logs.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 
 describe('CRI log lines', () => {
@@ -79,13 +80,13 @@ describe('streamLogFile', () => {
       const path = join(dir, '0.log');
       writeFileSync(path, line(1n, 'one') + line(2n, 'two') + line(3n, 'three'));
       let out = '';
-      const q = parseContainerLogQuery(new URLSearchParams('tailLines=2'), new Date());
+      const q = containerLogReadOptions(parsePodLogOptions('p', new URLSearchParams('tailLines=2')), Date.now());
       await streamLogFile({ path, isRunning: () => true }, q, (b) => (out += b.toString()), () => false);
       assert.equal(out, 'two\nthree\n');
 
       out = '';
       let running = true;
-      const follow = parseContainerLogQuery(new URLSearchParams('follow=true&tailLines=0'), new Date());
+      const follow = containerLogReadOptions(parsePodLogOptions('p', new URLSearchParams('follow=true&tailLines=0')), Date.now());
       const done = streamLogFile({ path, isRunning: () => running }, follow, (b) => (out += b.toString()), () => false);
       // tailLines=0 starts at the end of the file as it is when the follower opens it, which
       // the test cannot see: append marker lines until one comes through.

@@ -2,7 +2,7 @@
 // so one small helper process per namespace (started with `ip netns exec`) does the connect()
 // and hands the connected socket back over the IPC channel (SCM_RIGHTS under the hood). The
 // socket stays in the Pod's namespace for its whole life, whatever process holds it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 
 const HELPER = `
@@ -38,21 +38,27 @@ interface Helper {
   idleTimer?: NodeJS.Timeout;
 }
 
+/** Starts `argv` inside network namespace `netns` (IpTool.spawnIn's shape: the node's exec seam). */
+export type NetnsSpawner = (netns: string, argv: readonly string[], options: SpawnOptions) => ChildProcess;
+
 export interface NetnsDialerOptions {
-  /** Path of `ip` (iproute2). */
+  /** Path of `ip` (iproute2), when no spawnIn is given. */
   readonly ipPath?: string;
+  /** How helpers are started; default `ip netns exec` via child_process.spawn. */
+  readonly spawnIn?: NetnsSpawner;
   /** A helper with nothing to do exits after this long (default 30 s). */
   readonly idleMs?: number;
 }
 
 export class NetnsDialer {
   readonly #helpers = new Map<string, Helper>();
-  readonly #ip: string;
+  readonly #spawnIn: NetnsSpawner;
   readonly #idleMs: number;
   #nextId = 1;
 
   constructor(opts: NetnsDialerOptions = {}) {
-    this.#ip = opts.ipPath ?? 'ip';
+    const ip = opts.ipPath ?? 'ip';
+    this.#spawnIn = opts.spawnIn ?? ((netns, argv, options) => spawn(ip, ['netns', 'exec', netns, ...argv], options));
     this.#idleMs = opts.idleMs ?? 30_000;
   }
 
@@ -85,7 +91,7 @@ export class NetnsDialer {
   #helper(netns: string): Helper {
     const existing = this.#helpers.get(netns);
     if (existing) return existing;
-    const child = spawn(this.#ip, ['netns', 'exec', netns, process.execPath, '-e', HELPER], {
+    const child = this.#spawnIn(netns, [process.execPath, '-e', HELPER], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterNetwork } from '../netns/cluster-network.js';
 import { containerLogInstance, type PodStatusLike } from './container-status.js';
-import { formatCriLine, type CriLogEntry } from './cri-log.js';
+import { formatCriLine, type CriLogEntry } from '../runtime/cri-log.js';
 import { ContainerStateError, type ExecTarget, type LogTarget, type PodSandbox, type StreamingRuntime } from './runtime.js';
 
 interface FakeContainer {

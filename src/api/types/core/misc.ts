@@ -115,3 +115,17 @@ export interface Event extends KubernetesObject {
 export interface Binding extends KubernetesObject {
   target: ObjectReference;
 }
+
+/** The query of GET pods/{name}/log (and of the kubelet's /containerLogs), as k8s.io/api names it. */
+export interface PodLogOptions {
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  sinceSeconds?: number;
+  /** RFC 3339; at most one of sinceSeconds and sinceTime. */
+  sinceTime?: Time;
+  timestamps?: boolean;
+  tailLines?: number;
+  limitBytes?: number;
+  insecureSkipTLSVerifyBackend?: boolean;
+}

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { AgnhostCommand } from './command.js';
 import type { ParsedFlags } from './flags.js';
+import { isIPv6String } from '../../../util/ip.js';
 import { goErrno, joinHostPort } from './golang.js';
 import { dialAddressString, resolveDialAddress } from './netexec-dial.js';
 import type { DialAddress } from './netexec-dial.js';
@@ -88,7 +89,7 @@ function connectTCP(addr: DialAddress, timeoutMs: number): Promise<void> {
 function connectUDP(dest: string, addr: DialAddress, timeoutMs: number, data: string): Promise<void> {
   return new Promise(() => {
     const ip = addr.ip === '' ? '127.0.0.1' : addr.ip;
-    const sock = dgram.createSocket(net.isIPv6(ip) ? 'udp6' : 'udp4');
+    const sock = dgram.createSocket(isIPv6String(ip) ? 'udp6' : 'udp4');
     let local = '';
     const opError = (op: 'read' | 'write', detail: string) => `${op} udp ${local}->${joinHostPort(ip, addr.port)}: ${detail}`;
     sock.on('error', (err: NodeJS.ErrnoException) => {

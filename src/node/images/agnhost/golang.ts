@@ -2,7 +2,7 @@
 // `kubectl logs`) see Go's formatting, so log lines, durations, timestamps, JSON and error
 // strings are rendered the way Go's standard library renders them.
 import { readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
+import { joinHostPort as joinHostPortRaw } from '../../../util/ip.js';
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
@@ -111,8 +111,7 @@ export function goJSON(value: unknown): string {
 
 /** Go's net.JoinHostPort; IPv4-mapped IPv6 addresses print as IPv4, as Go's net package does. */
 export function joinHostPort(host: string, port: number | string): string {
-  const h = unmapIPv4(host);
-  return isIPv6(h) || h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
+  return joinHostPortRaw(unmapIPv4(host), port);
 }
 
 export function unmapIPv4(host: string): string {

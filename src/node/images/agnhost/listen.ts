@@ -2,7 +2,7 @@
 // IPv6), with Go's error texts when it fails.
 import dgram from 'node:dgram';
 import type { Server } from 'node:net';
-import { isIPv6 } from 'node:net';
+import { isIPv6String } from '../../../util/ip.js';
 import { goErrno, joinHostPort } from './golang.js';
 
 /**
@@ -44,7 +44,7 @@ export async function bindUDP(port: number, host = ''): Promise<dgram.Socket> {
   const explicit = host === '' ? defaultBindAddress() : host;
   const attempts: Array<{ type: 'udp4' | 'udp6'; address: string }> =
     explicit !== undefined
-      ? [{ type: isIPv6(explicit) ? 'udp6' : 'udp4', address: explicit }]
+      ? [{ type: isIPv6String(explicit) ? 'udp6' : 'udp4', address: explicit }]
       : [
           { type: 'udp6', address: '::' },
           { type: 'udp4', address: '0.0.0.0' },

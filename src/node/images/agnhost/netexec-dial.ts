@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import { lookup } from 'node:dns/promises';
-import { isIP, isIPv6 } from 'node:net';
+import { isIPv6String, parseIP } from '../../../util/ip.js';
 import { goErrno, goLookupError, joinHostPort, unmapIPv4 } from './golang.js';
 
 /** A resolved dial target, as Go's *net.TCPAddr / *net.UDPAddr. */
@@ -29,7 +29,7 @@ export async function resolveDialAddress(protocol: 'tcp' | 'udp', host: string, 
     portNum = Number(port);
     if (portNum > 65535) throw new Error(`address ${port}: invalid port`);
   }
-  if (host === '' || isIP(host)) return { ip: host, port: portNum };
+  if (host === '' || parseIP(host)) return { ip: host, port: portNum };
   try {
     const addrs = await lookup(host, { all: true });
     // Go's resolver hands "tcp"/"udp" callers the first IPv4 address when there is one.
@@ -99,7 +99,7 @@ function httpErrorText(err: NodeJS.ErrnoException, req: http.ClientRequest, targ
 export function dialUDP(request: string, addr: DialAddress): Promise<string> {
   const target = dialAddressString(addr);
   const ip = addr.ip === '' ? '127.0.0.1' : unmapIPv4(addr.ip);
-  const sock = dgram.createSocket(isIPv6(ip) ? 'udp6' : 'udp4');
+  const sock = dgram.createSocket(isIPv6String(ip) ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
     let settled = false;
     let local = '';

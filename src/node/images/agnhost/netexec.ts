@@ -1,7 +1,7 @@
 // `agnhost netexec`: the HTTP + UDP test server most Kubernetes network e2e tests run in their
 // Pods. Flags, endpoints, log lines and shutdown behaviour follow upstream's netexec.go.
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { parseIP } from '../../../util/ip.js';
 import type http from 'node:http';
 import type { AgnhostCommand } from './command.js';
 import { noArgs } from './command.js';
@@ -37,7 +37,7 @@ export function parseUDPAddresses(addresses: string): string[] {
   if (addresses === '') return [''];
   const out = new Set<string>();
   for (const a of addresses.split(',')) {
-    if (isIP(a) === 0) throw new Error(`parseAddress: invalid address ${a}`);
+    if (!parseIP(a)) throw new Error(`parseAddress: invalid address ${a}`);
     out.add(a);
   }
   return [...out].sort();

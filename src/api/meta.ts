@@ -28,7 +28,7 @@ export interface ObjectMeta {
   resourceVersion?: string;
   generation?: number;
   creationTimestamp?: string | null;
-  deletionTimestamp?: string;
+  deletionTimestamp?: string | null;
   deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;

@@ -4,12 +4,13 @@
 // belong to whoever wrote them.
 import type { Endpoints, Pod, Service } from '../../api/types/core/index.js';
 import { ANNOTATION_LEADER_ELECTION_RECORD } from '../../api/types/core/index.js';
-import { isForbidden, isNotFound, metaNamespaceKey, resources, splitMetaNamespaceKey, type Clock, type EventRecorder, type SharedInformer } from '../../client/index.js';
+import { isForbidden, isNotFound, metaNamespaceKey, resources, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import {
   errorMessage,
   isNamespaceTerminatingError,
   KeyedWorker,
+  retryingWorker,
   logRetryError,
   podServicesHandler,
   podsForService,
@@ -17,19 +18,15 @@ import {
   StaleInformerCacheError,
   TriggerTimeTracker,
 } from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
 import { reconcileEndpoints } from './reconcile.js';
 
-export interface EndpointsControllerOptions {
+/** Retry back-off by default: 5 ms doubling up to 1000 s, workqueue.DefaultControllerRateLimiter; a key is dropped after 15 failures. */
+export interface EndpointsControllerOptions extends SyncRetryOptions {
   /** --concurrent-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --endpoint-updates-batch-period: Pod-triggered syncs wait this long (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** Retry backoff (default 5 ms doubling up to 1000 s, workqueue.DefaultControllerRateLimiter). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  /** Retries before a Service is dropped from the queue (default 15). */
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 export class EndpointsController implements Controller {
@@ -50,13 +47,7 @@ export class EndpointsController implements Controller {
 
   constructor(opts: EndpointsControllerOptions = {}) {
     this.#opts = opts;
-    this.#worker = new KeyedWorker({
-      name: 'endpoint',
-      clock: opts.clock,
-      backoffMs: opts.syncBackoffMs ?? 5,
-      maxBackoffMs: opts.maxSyncBackoffMs ?? 1000_000,
-      maxRetries: opts.maxRetries ?? 15,
-    });
+    this.#worker = retryingWorker('endpoint', opts, { backoffMs: 5, maxBackoffMs: 1000_000 });
   }
 
   init(ctx: ControllerContext): void {
@@ -91,12 +82,7 @@ export class EndpointsController implements Controller {
       if (e.metadata.annotations?.[ANNOTATION_LEADER_ELECTION_RECORD] !== undefined) continue;
       this.#worker.add(metaNamespaceKey(e));
     }
-    const quiet = (err: unknown) => err instanceof StaleInformerCacheError;
-    await this.#worker.run(
-      this.#opts.workers ?? 5,
-      (key) => this.syncService(key),
-      logRetryError(this.#ctx.logger, 'dropping service out of the queue', 'error syncing endpoints for service, retrying', quiet),
-    );
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncService(key), logRetryError(this.#ctx.logger, 'dropping service out of the queue', 'error syncing endpoints for service, retrying'));
   }
 
   async stop(): Promise<void> {

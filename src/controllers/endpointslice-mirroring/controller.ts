@@ -8,23 +8,20 @@ import type { Endpoints, Service } from '../../api/types/core/index.js';
 import { ANNOTATION_LEADER_ELECTION_RECORD } from '../../api/types/core/index.js';
 import type { EndpointSlice } from '../../api/types/discovery/index.js';
 import { LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER_NAME } from '../../api/types/discovery/index.js';
-import { resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type Clock, type EventRecorder, type SharedInformer } from '../../client/index.js';
+import { resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { EndpointSliceTracker, ensureIndex, KeyedWorker, logRetryError, managedSliceHandler, refTo, serviceKeyOfSlice, SliceWriter, StaleInformerCacheError } from '../shared/index.js';
+import { EndpointSliceTracker, ensureIndex, KeyedWorker, retryingWorker, logRetryError, managedSliceHandler, refTo, serviceKeyOfSlice, SliceWriter, StaleInformerCacheError } from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
 import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, reconcileMirroredSlices } from './reconcile.js';
 
-export interface EndpointSliceMirroringControllerOptions {
+/** Retry back-off by default: 1 s doubling up to 100 s; a key is dropped after 15 failures. */
+export interface EndpointSliceMirroringControllerOptions extends SyncRetryOptions {
   /** --mirroring-max-endpoints-per-subset: default 1000. */
   readonly maxEndpointsPerSubset?: number;
   /** --mirroring-concurrent-service-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --mirroring-endpointslice-updates-batch-period (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** Retry backoff (default 1 s doubling up to 100 s). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 /** shouldMirror: not opted out, and not a leader-election lock. */
@@ -46,13 +43,7 @@ export class EndpointSliceMirroringController implements Controller {
 
   constructor(opts: EndpointSliceMirroringControllerOptions = {}) {
     this.#opts = opts;
-    this.#worker = new KeyedWorker({
-      name: 'endpoint_slice_mirroring',
-      clock: opts.clock,
-      backoffMs: opts.syncBackoffMs ?? 1000,
-      maxBackoffMs: opts.maxSyncBackoffMs ?? 100_000,
-      maxRetries: opts.maxRetries ?? 15,
-    });
+    this.#worker = retryingWorker('endpoint_slice_mirroring', opts, { backoffMs: 1000, maxBackoffMs: 100_000 });
   }
 
   init(ctx: ControllerContext): void {
@@ -84,12 +75,7 @@ export class EndpointSliceMirroringController implements Controller {
   }
 
   async run(): Promise<void> {
-    const quiet = (err: unknown) => err instanceof StaleInformerCacheError;
-    await this.#worker.run(
-      this.#opts.workers ?? 5,
-      (key) => this.syncEndpoints(key),
-      logRetryError(this.#ctx.logger, 'dropping endpoints out of the queue', 'error mirroring endpoints, retrying', quiet),
-    );
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncEndpoints(key), logRetryError(this.#ctx.logger, 'dropping endpoints out of the queue', 'error mirroring endpoints, retrying'));
   }
 
   async stop(): Promise<void> {

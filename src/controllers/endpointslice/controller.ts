@@ -1,7 +1,7 @@
 // The EndpointSlice controller (pkg/controller/endpointslice): keeps the EndpointSlices of every
 // Service with a selector in step with the Pods it selects. Handlers only enqueue Service keys;
 // a worker computes the plan (reconcile.ts) from the caches and writes it.
-import { metaNamespaceKey, resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type Clock, type EventRecorder, type SharedInformer } from '../../client/index.js';
+import { metaNamespaceKey, resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
 import { isManagedBy } from '../../api/endpointslice.js';
 import type { Node, Pod, Service } from '../../api/types/core/index.js';
 import { LABEL_TOPOLOGY_ZONE } from '../../api/types/core/index.js';
@@ -13,6 +13,7 @@ import {
   ensureIndex,
   errorMessage,
   KeyedWorker,
+  retryingWorker,
   logRetryError,
   managedSliceHandler,
   podServicesHandler,
@@ -24,21 +25,17 @@ import {
   StaleInformerCacheError,
   TriggerTimeTracker,
 } from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
 import { aggregateMessage, DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileEndpointSlices } from './reconcile.js';
 
-export interface EndpointSliceControllerOptions {
+/** Retry back-off by default: 1 s doubling up to 1000 s; a key is dropped after 15 failures. */
+export interface EndpointSliceControllerOptions extends SyncRetryOptions {
   /** --max-endpoints-per-slice: 1..1000, default 100. */
   readonly maxEndpointsPerSlice?: number;
   /** --concurrent-service-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --endpoint-updates-batch-period: Pod-triggered syncs wait this long (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** First retry delay after a failed sync, doubling per failure (default 1 s, max 1000 s). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  /** Retries before a Service is dropped from the queue (default 15). */
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 /** Slice changes made by others are looked at no sooner than this (endpointSliceChangeMinSyncDelay). */
@@ -64,13 +61,7 @@ export class EndpointSliceController implements Controller {
     if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error(`maxEndpointsPerSlice must be between 1 and 1000, got ${max}`);
     this.#opts = opts;
     this.#max = max;
-    this.#worker = new KeyedWorker({
-      name: 'endpoint_slice',
-      clock: opts.clock,
-      backoffMs: opts.syncBackoffMs ?? 1000,
-      maxBackoffMs: opts.maxSyncBackoffMs ?? 1000_000,
-      maxRetries: opts.maxRetries ?? 15,
-    });
+    this.#worker = retryingWorker('endpoint_slice', opts, { backoffMs: 1000, maxBackoffMs: 1000_000 });
   }
 
   init(ctx: ControllerContext): void {
@@ -101,12 +92,7 @@ export class EndpointSliceController implements Controller {
   }
 
   async run(): Promise<void> {
-    const quiet = (err: unknown) => err instanceof StaleInformerCacheError;
-    await this.#worker.run(
-      this.#opts.workers ?? 5,
-      (key) => this.syncService(key),
-      logRetryError(this.#ctx.logger, 'retrying has been exceeded, dropping the service out of the queue', 'error syncing endpoint slices for service, retrying', quiet),
-    );
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncService(key), logRetryError(this.#ctx.logger, 'retrying has been exceeded, dropping the service out of the queue', 'error syncing endpoint slices for service, retrying'));
   }
 
   async stop(): Promise<void> {

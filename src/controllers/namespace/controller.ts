@@ -77,14 +77,8 @@ export class NamespaceController implements Controller {
   }
 
   async #sync(name: string): Promise<void> {
-    let ns: Namespace;
-    try {
-      ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
-    if (!ns.metadata.deletionTimestamp) return;
+    const ns = await this.#getNamespace(name);
+    if (!ns?.metadata.deletionTimestamp) return;
     if (!(ns.spec?.finalizers ?? []).includes(FINALIZER_KUBERNETES)) return;
 
     const failures: Partial<Record<NamespaceConditionType, string>> = {};
@@ -163,16 +157,21 @@ export class NamespaceController implements Controller {
     }
   }
 
+  /** The Namespace as the server has it now; undefined once it is gone. */
+  async #getNamespace(name: string): Promise<Namespace | undefined> {
+    try {
+      return await this.#client.get<Namespace>({ ...resources.namespaces, name });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   /** finalizeNamespace: PUT namespaces/{name}/finalize without our finalizer. */
   async #finalize(name: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      let ns: Namespace;
-      try {
-        ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw err;
-      }
+      const ns = await this.#getNamespace(name);
+      if (!ns) return;
       const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER_KUBERNETES);
       try {
         await this.#client.update({ ...resources.namespaces, name, subresource: 'finalize' }, { ...ns, spec: { ...(ns.spec ?? {}), finalizers } });

@@ -1,6 +1,6 @@
 // The controllers' shared toolkit. Controllers import from here, from ../types.js and from each
 // other's index.ts, never from another controller's internal files.
-export { KeyedWorker, logRetryError, logSyncError, type KeyedWorkerOptions, type SyncErrorHandler } from './keyed-worker.js';
+export { KeyedWorker, logRetryError, logSyncError, retryingWorker, type KeyedWorkerOptions, type SyncErrorHandler, type SyncRetryOptions } from './keyed-worker.js';
 export {
   controllerOf,
   ensureIndex,

@@ -12,7 +12,7 @@ import {
   type ResourceEventHandler,
 } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, StaleInformerCacheError } from './errors.js';
 
 export interface KeyedWorkerOptions {
   /** The queue's name (upstream's workqueue name, e.g. "endpoint_slice"). */
@@ -100,9 +100,32 @@ export function logSyncError(logger: Logger, message: string, opts: { readonly f
  * The endpoint controllers' onError: a dropped key at warn, a retry at info, and a stale cache
  * (a retry by design) not at all.
  */
-export function logRetryError(logger: Logger, droppedMessage: string, retryMessage: string, quiet: (err: unknown) => boolean): SyncErrorHandler {
+export function logRetryError(logger: Logger, droppedMessage: string, retryMessage: string): SyncErrorHandler {
   return (key, err, dropped) => {
     if (dropped) logger.warn(droppedMessage, { key, err: errorMessage(err) });
-    else if (!quiet(err)) logger.info(retryMessage, { key, err: errorMessage(err) });
+    else if (!(err instanceof StaleInformerCacheError)) logger.info(retryMessage, { key, err: errorMessage(err) });
   };
+}
+
+/** The worker and retry options the endpoint controllers take (their --concurrent-*-syncs flags). */
+export interface SyncRetryOptions {
+  /** Workers syncing keys in parallel (default 5). */
+  readonly workers?: number;
+  /** First retry delay after a failed sync, doubling per failure. */
+  readonly syncBackoffMs?: number;
+  readonly maxSyncBackoffMs?: number;
+  /** Retries before a key is dropped from the queue (default 15). */
+  readonly maxRetries?: number;
+  readonly clock?: Clock;
+}
+
+/** A KeyedWorker from SyncRetryOptions, with the controller's own back-off defaults. */
+export function retryingWorker(name: string, opts: SyncRetryOptions, defaults: { readonly backoffMs: number; readonly maxBackoffMs: number }): KeyedWorker {
+  return new KeyedWorker({
+    name,
+    clock: opts.clock,
+    backoffMs: opts.syncBackoffMs ?? defaults.backoffMs,
+    maxBackoffMs: opts.maxSyncBackoffMs ?? defaults.maxBackoffMs,
+    maxRetries: opts.maxRetries ?? 15,
+  });
 }

@@ -4,7 +4,9 @@ import { isNotFound, RestClient, resources } from '../src/client/index.js';
 import type { KubeObject } from '../src/api/meta.js';
 import { EndpointsController } from '../src/controllers/endpoints/index.js';
 import { EndpointSliceMirroringController } from '../src/controllers/endpointslice-mirroring/index.js';
-import { EndpointSliceController, type Endpoints, type EndpointSlice } from '../src/controllers/endpointslice/index.js';
+import type { Endpoints } from '../src/api/types/core/index.js';
+import type { EndpointSlice } from '../src/api/types/discovery/index.js';
+import { EndpointSliceController } from '../src/controllers/endpointslice/index.js';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
 
 export interface EndpointsWorld {

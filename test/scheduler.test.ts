@@ -7,8 +7,9 @@ import { DeploymentController } from '../src/controllers/deployment/index.js';
 import { GarbageCollector } from '../src/controllers/garbage-collector/index.js';
 import { NodeLifecycleController } from '../src/controllers/node-lifecycle/index.js';
 import { FakeKubelet } from '../src/controllers/node-lifecycle/testing.js';
-import { ReplicaSetController, type Pod } from '../src/controllers/replicaset/index.js';
-import { Scheduler, type Node } from '../src/controllers/scheduler/index.js';
+import type { Node, Pod } from '../src/api/types/core/index.js';
+import { ReplicaSetController } from '../src/controllers/replicaset/index.js';
+import { Scheduler } from '../src/controllers/scheduler/index.js';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {

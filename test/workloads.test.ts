@@ -7,7 +7,9 @@ import { RestClient, resources } from '../src/client/index.js';
 import { DeploymentController } from '../src/controllers/deployment/index.js';
 import { GarbageCollector } from '../src/controllers/garbage-collector/index.js';
 import { FakeKubelet } from '../src/controllers/node-lifecycle/testing.js';
-import { ReplicaSetController, type Pod, type ReplicaSet } from '../src/controllers/replicaset/index.js';
+import type { ReplicaSet } from '../src/api/types/apps/index.js';
+import type { Pod } from '../src/api/types/core/index.js';
+import { ReplicaSetController } from '../src/controllers/replicaset/index.js';
 import { Scheduler } from '../src/controllers/scheduler/index.js';
 import { startTestServer, type TestServer } from './helpers/apiserver.js';
 

@@ -1,29 +1,14 @@
 // The Deployment controller (pkg/controller/deployment/deployment_controller.go): watches
 // Deployments, ReplicaSets and Pods, claims the ReplicaSets a Deployment selects, and runs one
 // DeploymentSync per key. Writes go through the API only.
-import {
-  isAlreadyExists,
-  isConflict,
-  isForbidden,
-  isNotFound,
-  metaNamespaceKey,
-  NAMESPACE_INDEX,
-  RateLimitingQueue,
-  realClock,
-  resources,
-  runWorkers,
-  type CacheReader,
-  type Clock,
-  type EventRecorder,
-  type RestClient,
-  type SharedInformer,
-} from '../../client/index.js';
-import { labelSelectorFromObject, type LabelSelector } from '../../api/selectors/index.js';
+import type { Deployment, ReplicaSet } from '../../api/types/apps/index.js';
+import type { Pod } from '../../api/types/core/index.js';
+import type { LabelSelector } from '../../api/selectors/index.js';
+import { isAlreadyExists, isNotFound, NAMESPACE_INDEX, realClock, resources, type CacheReader, type Clock, type EventRecorder, type RestClient, type SharedInformer } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
-import { controllerOf, newControllerRef, objectRef, type Pod, type ReplicaSet } from '../replicaset/index.js';
+import { controllerOf, isNamespaceTerminatingError, KeyedWorker, logSyncError, newControllerRef, objectRef, resolveControllerRef, workloadSelector } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { DeploymentSync, type DeploymentActions } from './sync.js';
-import type { Deployment } from './types.js';
 
 export interface DeploymentControllerOptions {
   /** --concurrent-deployment-syncs (default 5). */
@@ -34,22 +19,14 @@ export interface DeploymentControllerOptions {
 export const DEPLOYMENT_COMPONENT = 'deployment-controller';
 
 function selectorOf(d: Deployment): LabelSelector {
-  try {
-    return labelSelectorFromObject(d.spec?.selector);
-  } catch {
-    return labelSelectorFromObject(undefined);
-  }
-}
-
-export function isNamespaceTerminating(err: unknown): boolean {
-  return isForbidden(err) && JSON.stringify((err as { status?: unknown }).status ?? '').includes('NamespaceTerminating');
+  return workloadSelector(d.spec?.selector);
 }
 
 export class DeploymentController implements Controller {
   readonly name = 'deployment';
   readonly #opts: DeploymentControllerOptions;
   readonly #clock: Clock;
-  readonly #queue: RateLimitingQueue<string>;
+  readonly #worker: KeyedWorker;
   #client!: RestClient;
   #recorder!: EventRecorder;
   #logger!: Logger;
@@ -60,7 +37,7 @@ export class DeploymentController implements Controller {
   constructor(opts: DeploymentControllerOptions = {}) {
     this.#opts = opts;
     this.#clock = opts.clock ?? realClock;
-    this.#queue = new RateLimitingQueue<string>({ name: 'deployment', clock: this.#clock });
+    this.#worker = new KeyedWorker({ name: 'deployment', clock: this.#clock });
   }
 
   init(ctx: ControllerContext): void {
@@ -72,11 +49,7 @@ export class DeploymentController implements Controller {
     const podInformer = ctx.informers.informerFor<Pod>(resources.pods);
     this.#replicaSets = rsInformer.store;
     this.#pods = podInformer.store;
-    this.#deployments.addEventHandler({
-      onAdd: (d) => this.#enqueue(d),
-      onUpdate: (_o, d) => this.#enqueue(d),
-      onDelete: (d) => this.#enqueue(d),
-    });
+    this.#worker.enqueueOnEvents(this.#deployments);
     rsInformer.addEventHandler({
       onAdd: (rs) => this.#replicaSetChanged(undefined, rs),
       onUpdate: (old, rs) => this.#replicaSetChanged(old, rs),
@@ -88,9 +61,7 @@ export class DeploymentController implements Controller {
     podInformer.addEventHandler({
       // Recreate waits for every old Pod to be gone before it scales the new ReplicaSet up.
       onDelete: (pod) => {
-        const ref = controllerOf(pod);
-        if (!ref || ref.kind !== 'ReplicaSet') return;
-        const rs = this.#replicaSets.get(`${pod.metadata.namespace}/${ref.name}`);
+        const rs = resolveControllerRef(this.#replicaSets, pod.metadata.namespace, controllerOf(pod), 'ReplicaSet');
         const d = rs && this.#ownerOf(rs);
         if (d && d.spec?.strategy?.type === 'Recreate') this.#enqueue(d);
       },
@@ -98,25 +69,19 @@ export class DeploymentController implements Controller {
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.#sync(key), {
-      // A conflict only means our cache was behind; the retry sees the newer object.
-      onError: (key, err) => (isConflict(err) ? this.#logger.debug : this.#logger.warn)('error syncing deployment', { key, err: String(err) }),
-    });
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.#sync(key), logSyncError(this.#logger, 'error syncing deployment'));
   }
 
   async stop(): Promise<void> {
-    this.#queue.shutDown();
+    this.#worker.stop();
   }
 
   #enqueue(d: Deployment): void {
-    this.#queue.add(metaNamespaceKey(d));
+    this.#worker.enqueue(d);
   }
 
   #ownerOf(rs: ReplicaSet): Deployment | undefined {
-    const ref = controllerOf(rs);
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = this.#deployments.store.get(`${rs.metadata.namespace}/${ref.name}`);
-    return d && d.metadata.uid === ref.uid ? d : undefined;
+    return resolveControllerRef(this.#deployments.store, rs.metadata.namespace, controllerOf(rs), 'Deployment');
   }
 
   #replicaSetChanged(old: ReplicaSet | undefined, rs: ReplicaSet): void {
@@ -150,7 +115,7 @@ export class DeploymentController implements Controller {
       if (ref && uids.has(ref.uid)) podMap.get(ref.uid)!.push(pod);
     }
     const result = await new DeploymentSync(d, rsList, podMap, this.#actions()).run();
-    if (result.requeueAfterMs !== undefined) this.#queue.addAfter(key, result.requeueAfterMs);
+    if (result.requeueAfterMs !== undefined) this.#worker.addAfter(key, result.requeueAfterMs);
   }
 
   /** getReplicaSetsForDeployment: ClaimReplicaSets with adoption and release. */
@@ -210,7 +175,7 @@ export class DeploymentController implements Controller {
       event: (d, type, reason, message) => void this.#recorder.event(objectRef(d, 'apps/v1', 'Deployment'), type, reason, message),
       isAlreadyExists,
       isNotFound,
-      isNamespaceTerminating,
+      isNamespaceTerminating: isNamespaceTerminatingError,
     };
   }
 }

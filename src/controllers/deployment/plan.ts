@@ -2,8 +2,8 @@
 // how many replicas the new ReplicaSet may have, how a resize is shared between ReplicaSets, and
 // which old replicas a rolling update may take down.
 import { deepClone } from '../../api/meta.js';
-import { newControllerRef, type ReplicaSet } from '../replicaset/index.js';
-import type { Deployment } from './types.js';
+import type { Deployment, ReplicaSet } from '../../api/types/apps/index.js';
+import { newControllerRef } from '../shared/index.js';
 import {
   availableReplicas,
   byCreation,

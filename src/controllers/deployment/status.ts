@@ -1,7 +1,6 @@
 // Deployment status and the Progressing/Available conditions (pkg/controller/deployment/sync.go
 // calculateStatus and syncRolloutStatus; progress.go). Pure: given ReplicaSets and the clock.
-import type { ReplicaSet } from '../replicaset/index.js';
-import type { Deployment, DeploymentStatus } from './types.js';
+import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types/apps/index.js';
 import {
   actualReplicas,
   availableReplicas,

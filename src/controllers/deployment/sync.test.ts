@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReplicaSet } from '../replicaset/index.js';
+import type { Deployment, ReplicaSet } from '../../api/types/apps/index.js';
+import type { Pod } from '../../api/types/core/index.js';
 import { DeploymentSync, type DeploymentActions } from './sync.js';
-import type { Deployment } from './types.js';
 
 const template = (image: string) => ({ metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image }] } });
 
@@ -31,7 +31,7 @@ function rs(name: string, image: string, replicas: number, available: number, re
       annotations: { 'deployment.kubernetes.io/revision': revision, ...extra },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-uid', controller: true, blockOwnerDeletion: true }],
     },
-    spec: { replicas, template: template(image) },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: template(image) },
     status: { replicas, readyReplicas: available, availableReplicas: available },
   };
 }
@@ -141,8 +141,8 @@ describe('DeploymentSync', () => {
     assert.deepEqual(f.events, ['Normal ScalingReplicaSet Scaled down replica set web-old from 2 to 0']);
     assert.equal(f.created.length, 0);
     const f2 = fakeActions();
-    const gone = { ...old, spec: { ...old.spec, replicas: 0 }, status: { replicas: 0 } };
-    const pods = new Map([['web-old-uid', [{ metadata: { name: 'p' }, status: { phase: 'Running' } }]]]);
+    const gone: ReplicaSet = { ...old, spec: { ...old.spec!, replicas: 0 }, status: { replicas: 0 } };
+    const pods = new Map<string, Pod[]>([['web-old-uid', [{ metadata: { name: 'p' }, status: { phase: 'Running' } }]]]);
     await new DeploymentSync(d, [gone], pods, f2.actions).run();
     assert.equal(f2.created.length, 0, 'an old Pod still runs');
     await new DeploymentSync(d, [gone], new Map(), f2.actions).run();

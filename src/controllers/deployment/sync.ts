@@ -2,7 +2,8 @@
 // sync.go, rolling.go, recreate.go). The algorithm is upstream's, step for step; every write goes
 // through `DeploymentActions`, so the whole thing runs against a fake in unit tests.
 import { deepClone } from '../../api/meta.js';
-import type { Pod, ReplicaSet } from '../replicaset/index.js';
+import type { Deployment, ReplicaSet, ReplicaSetSpec } from '../../api/types/apps/index.js';
+import type { Pod } from '../../api/types/core/index.js';
 import { computeHash } from './hash.js';
 import {
   cleanupUnhealthyPlan,
@@ -16,7 +17,6 @@ import {
   type ScaleStep,
 } from './plan.js';
 import { calculateStatus, deploymentComplete, hasProgressDeadline, rolloutStatus, stuckRequeueAfter } from './status.js';
-import type { Deployment } from './types.js';
 import {
   actualReplicas,
   byRevision,
@@ -43,6 +43,10 @@ import {
 } from './util.js';
 
 /** The writes a sync makes; the controller implements them with the RestClient. */
+
+/** Spreads as nothing: a stored ReplicaSet always has a spec (its selector is required), a test fixture may not. */
+const NO_SPEC = {} as ReplicaSetSpec;
+
 export interface DeploymentActions {
   now(): number;
   createReplicaSet(rs: ReplicaSet): Promise<ReplicaSet>;
@@ -160,8 +164,9 @@ export class DeploymentSync {
       const annotationsUpdated = setNewReplicaSetAnnotations(d, rsCopy, newRevision, true);
       const minReadyChanged = (rsCopy.spec?.minReadySeconds ?? 0) !== (d.spec?.minReadySeconds ?? 0);
       if (annotationsUpdated || minReadyChanged) {
-        rsCopy.spec = { ...(rsCopy.spec ?? {}), minReadySeconds: d.spec?.minReadySeconds ?? 0 };
-        if (!rsCopy.spec.minReadySeconds) delete rsCopy.spec.minReadySeconds;
+        const spec: ReplicaSetSpec = { ...(rsCopy.spec ?? NO_SPEC), minReadySeconds: d.spec?.minReadySeconds ?? 0 };
+        if (!spec.minReadySeconds) delete spec.minReadySeconds;
+        rsCopy.spec = spec;
         return this.#replaceRS(await this.#a.updateReplicaSet(rsCopy));
       }
       let needsUpdate = setDeploymentRevision(d, rsCopy.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? newRevision);
@@ -268,7 +273,7 @@ export class DeploymentSync {
     const max = replicasOf(d) + maxSurge(d);
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, replicasOf(d), max)) return { scaled: false, rs };
     const copy = deepClone(rs);
-    copy.spec = { ...(copy.spec ?? {}), replicas: newScale };
+    copy.spec = { ...(copy.spec ?? NO_SPEC), replicas: newScale };
     setReplicasAnnotations(copy, replicasOf(d), max);
     const updated = this.#replaceRS(await this.#a.updateReplicaSet(copy));
     if (sizeChanged) this.#a.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${oldScale} to ${newScale}`);

@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReplicaSet } from '../replicaset/index.js';
-import type { Deployment } from './types.js';
+import type { Deployment, DeploymentStatus, DeploymentStrategyType, ReplicaSet } from '../../api/types/apps/index.js';
 import { equalIgnoreHash, findNewReplicaSet, maxSurge, maxUnavailable, resolveFenceposts, scaledValue, setCondition, setNewReplicaSetAnnotations } from './util.js';
 
-const dep = (replicas: number, maxSurge?: number | string, maxUnavailable?: number | string, type = 'RollingUpdate'): Deployment => ({
+const dep = (replicas: number, maxSurge?: number | string, maxUnavailable?: number | string, type: DeploymentStrategyType = 'RollingUpdate'): Deployment => ({
   metadata: { name: 'web', namespace: 'default', annotations: { 'kubernetes.io/change-cause': 'x', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
-  spec: { replicas, strategy: { type, rollingUpdate: { maxSurge, maxUnavailable } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  spec: { replicas, selector: { matchLabels: { app: 'web' } }, strategy: { type, rollingUpdate: { maxSurge, maxUnavailable } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
 });
 
 describe('deployment util', () => {
@@ -36,7 +35,7 @@ describe('deployment util', () => {
     const d = dep(1);
     const rs = (name: string, created: string, image: string): ReplicaSet => ({
       metadata: { name, uid: name, creationTimestamp: created },
-      spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': name } }, spec: { containers: [{ name: 'c', image }] } } },
+      spec: { selector: {}, template: { metadata: { labels: { app: 'web', 'pod-template-hash': name } }, spec: { containers: [{ name: 'c', image }] } } },
     });
     assert.ok(equalIgnoreHash(rs('a', '2024-01-01T00:00:00Z', 'nginx').spec!.template, d.spec!.template));
     const found = findNewReplicaSet(d, [rs('b', '2024-01-02T00:00:00Z', 'nginx'), rs('old', '2024-01-01T00:00:00Z', 'nginx:1'), rs('a', '2024-01-01T00:00:00Z', 'nginx')]);
@@ -45,7 +44,7 @@ describe('deployment util', () => {
 
   it('copies annotations, bumps the revision and records the history of a re-used ReplicaSet', () => {
     const d = dep(3);
-    const rs: ReplicaSet = { metadata: { name: 'web-1', annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: {} };
+    const rs: ReplicaSet = { metadata: { name: 'web-1', annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: { selector: {} } };
     assert.equal(setNewReplicaSetAnnotations(d, rs, '3', true), true);
     assert.deepEqual(rs.metadata.annotations, {
       'deployment.kubernetes.io/revision': '3',
@@ -53,17 +52,17 @@ describe('deployment util', () => {
       'kubernetes.io/change-cause': 'x',
     });
     assert.equal(setNewReplicaSetAnnotations(d, rs, '3', true), false);
-    const fresh: ReplicaSet = { metadata: { name: 'web-2' }, spec: {} };
+    const fresh: ReplicaSet = { metadata: { name: 'web-2' }, spec: { selector: {} } };
     setNewReplicaSetAnnotations(d, fresh, '1', false);
     assert.equal(fresh.metadata.annotations!['deployment.kubernetes.io/desired-replicas'], '3');
     assert.equal(fresh.metadata.annotations!['deployment.kubernetes.io/max-replicas'], '4');
   });
 
   it('SetDeploymentCondition keeps the transition time when only the reason changes', () => {
-    const s = { conditions: [{ type: 'Progressing', status: 'True', reason: 'A', lastTransitionTime: 't0', lastUpdateTime: 't0' }] };
+    const s: DeploymentStatus = { conditions: [{ type: 'Progressing', status: 'True', reason: 'A', lastTransitionTime: 't0', lastUpdateTime: 't0' }] };
     setCondition(s, { type: 'Progressing', status: 'True', reason: 'A', lastTransitionTime: 't1', lastUpdateTime: 't1' });
-    assert.equal(s.conditions[0]!.lastUpdateTime, 't0', 'same status and reason: no change');
+    assert.equal(s.conditions![0]!.lastUpdateTime, 't0', 'same status and reason: no change');
     setCondition(s, { type: 'Progressing', status: 'True', reason: 'B', lastTransitionTime: 't2', lastUpdateTime: 't2' });
-    assert.deepEqual(s.conditions[0], { type: 'Progressing', status: 'True', reason: 'B', lastTransitionTime: 't0', lastUpdateTime: 't2' });
+    assert.deepEqual(s.conditions![0], { type: 'Progressing', status: 'True', reason: 'B', lastTransitionTime: 't0', lastUpdateTime: 't2' });
   });
 });

@@ -1,9 +1,9 @@
 // pkg/controller/deployment/util/deployment_util.go: annotations, revisions, surge/unavailable
 // arithmetic, replica counts and the orderings the rollout logic relies on. Pure functions.
 import { deepClone, formatTime, jsonEqual } from '../../api/meta.js';
-import type { PodTemplateSpec, ReplicaSet } from '../replicaset/index.js';
+import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../../api/types/apps/index.js';
+import type { ConditionStatusValue, IntOrString, PodTemplateSpec } from '../../api/types/core/index.js';
 import { canonicalJSON } from './hash.js';
-import type { Deployment, DeploymentCondition, DeploymentStatus, IntOrString } from './types.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -225,7 +225,7 @@ export function getCondition(status: DeploymentStatus | undefined, type: string)
   return status?.conditions?.find((c) => c.type === type);
 }
 
-export function newCondition(type: string, status: string, reason: string, message: string, nowMs: number): DeploymentCondition {
+export function newCondition(type: string, status: ConditionStatusValue, reason: string, message: string, nowMs: number): DeploymentCondition {
   const t = formatTime(new Date(nowMs));
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }

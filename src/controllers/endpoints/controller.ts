@@ -2,39 +2,31 @@
 // Service with a selector in step with its Pods, and deletes it when the Service goes. Services
 // without a selector (the `kubernetes` Service among them) are never touched: their Endpoints
 // belong to whoever wrote them.
-import {
-  isForbidden,
-  isNotFound,
-  ItemExponentialFailureRateLimiter,
-  metaNamespaceKey,
-  NAMESPACE_INDEX,
-  RateLimitingQueue,
-  resources,
-  runWorkers,
-  splitMetaNamespaceKey,
-  type Clock,
-  type EventRecorder,
-  type SharedInformer,
-} from '../../client/index.js';
+import type { Endpoints, Pod, Service } from '../../api/types/core/index.js';
+import { ANNOTATION_LEADER_ELECTION_RECORD } from '../../api/types/core/index.js';
+import { isForbidden, isNotFound, metaNamespaceKey, resources, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import type { Endpoints, Pod, Service } from '../endpointslice/api-types.js';
-import { ANNOTATION_LEADER } from '../endpointslice/api-types.js';
-import { errorMessage, isNamespaceTerminating, podsForService, refTo, servicesSelecting, StaleInformerCacheError } from '../endpointslice/controller-util.js';
-import { servicesToUpdateOnPodChange } from '../endpointslice/pod-util.js';
-import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
+import {
+  errorMessage,
+  isNamespaceTerminatingError,
+  KeyedWorker,
+  retryingWorker,
+  logRetryError,
+  podServicesHandler,
+  podsForService,
+  refTo,
+  StaleInformerCacheError,
+  TriggerTimeTracker,
+} from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
 import { reconcileEndpoints } from './reconcile.js';
 
-export interface EndpointsControllerOptions {
+/** Retry back-off by default: 5 ms doubling up to 1000 s, workqueue.DefaultControllerRateLimiter; a key is dropped after 15 failures. */
+export interface EndpointsControllerOptions extends SyncRetryOptions {
   /** --concurrent-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --endpoint-updates-batch-period: Pod-triggered syncs wait this long (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** Retry backoff (default 5 ms doubling up to 1000 s, workqueue.DefaultControllerRateLimiter). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  /** Retries before a Service is dropped from the queue (default 15). */
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 export class EndpointsController implements Controller {
@@ -46,8 +38,8 @@ export class EndpointsController implements Controller {
    * showing it is known to be behind. '' marks an Endpoints we created that the cache lacks.
    */
   readonly #stale = new Map<string, string>();
+  readonly #worker: KeyedWorker;
   #ctx!: ControllerContext;
-  #queue!: RateLimitingQueue<string>;
   #recorder!: EventRecorder;
   #services!: SharedInformer<Service>;
   #pods!: SharedInformer<Pod>;
@@ -55,30 +47,22 @@ export class EndpointsController implements Controller {
 
   constructor(opts: EndpointsControllerOptions = {}) {
     this.#opts = opts;
+    this.#worker = retryingWorker('endpoint', opts, { backoffMs: 5, maxBackoffMs: 1000_000 });
   }
 
   init(ctx: ControllerContext): void {
     this.#ctx = ctx;
     this.#recorder = ctx.recorder('endpoint-controller');
-    this.#queue = new RateLimitingQueue<string>({
-      name: 'endpoint',
-      clock: this.#opts.clock,
-      rateLimiter: new ItemExponentialFailureRateLimiter<string>(this.#opts.syncBackoffMs ?? 5, this.#opts.maxSyncBackoffMs ?? 1000_000),
-    });
     this.#services = ctx.informers.informerFor<Service>(resources.services);
     this.#pods = ctx.informers.informerFor<Pod>(resources.pods);
     this.#endpoints = ctx.informers.informerFor<Endpoints>(resources.endpoints);
-    const enqueue = (s: Service) => this.#queue.add(metaNamespaceKey(s));
-    this.#services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-    const batch = () => this.#opts.endpointUpdatesBatchPeriodMs ?? 0;
-    const queueAll = (services: readonly Service[]) => {
-      for (const s of services) this.#queue.addAfter(metaNamespaceKey(s), batch());
-    };
-    this.#pods.addEventHandler({
-      onAdd: (p) => queueAll(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
-      onUpdate: (o, n) => queueAll(servicesToUpdateOnPodChange(this.#services.store.byIndex(NAMESPACE_INDEX, n.metadata.namespace ?? ''), o, n)),
-      onDelete: (p) => queueAll(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
-    });
+    this.#worker.enqueueOnEvents(this.#services);
+    const batch = this.#opts.endpointUpdatesBatchPeriodMs ?? 0;
+    this.#pods.addEventHandler(
+      podServicesHandler(this.#services.store, (services) => {
+        for (const s of services) this.#worker.addAfter(metaNamespaceKey(s), batch);
+      }),
+    );
     this.#endpoints.addEventHandler({
       onAdd: (e) => {
         const key = metaNamespaceKey(e);
@@ -87,7 +71,7 @@ export class EndpointsController implements Controller {
       // A deleted Endpoints is written again if its Service still wants it.
       onDelete: (e) => {
         this.#stale.delete(metaNamespaceKey(e));
-        this.#queue.add(metaNamespaceKey(e));
+        this.#worker.add(metaNamespaceKey(e));
       },
     });
   }
@@ -95,20 +79,14 @@ export class EndpointsController implements Controller {
   async run(): Promise<void> {
     // checkLeftoverEndpoints: Endpoints whose Service went while we were down get deleted.
     for (const e of this.#endpoints.store.list()) {
-      if (e.metadata.annotations?.[ANNOTATION_LEADER] !== undefined) continue;
-      this.#queue.add(metaNamespaceKey(e));
+      if (e.metadata.annotations?.[ANNOTATION_LEADER_ELECTION_RECORD] !== undefined) continue;
+      this.#worker.add(metaNamespaceKey(e));
     }
-    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.syncService(key), {
-      maxRetries: this.#opts.maxRetries ?? 15,
-      onError: (key, err, dropped) => {
-        if (dropped) this.#ctx.logger.warn('dropping service out of the queue', { key, err: errorMessage(err) });
-        else if (!(err instanceof StaleInformerCacheError)) this.#ctx.logger.info('error syncing endpoints for service, retrying', { key, err: errorMessage(err) });
-      },
-    });
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncService(key), logRetryError(this.#ctx.logger, 'dropping service out of the queue', 'error syncing endpoints for service, retrying'));
   }
 
   async stop(): Promise<void> {
-    this.#queue?.shutDown();
+    this.#worker.stop();
   }
 
   /** syncService: one pass for one Service key (exposed for tests). */
@@ -151,7 +129,7 @@ export class EndpointsController implements Controller {
       }
     } catch (err) {
       // Creates in a terminating namespace keep failing: drop the work.
-      if (plan.action === 'create' && isForbidden(err) && isNamespaceTerminating(err)) return;
+      if (plan.action === 'create' && isForbidden(err) && isNamespaceTerminatingError(err)) return;
       const target = refTo(plan.endpoints, 'Endpoints');
       if (plan.action === 'create') {
         void this.#recorder.event(target, 'Warning', 'FailedToCreateEndpoint', `Failed to create endpoint for service ${key}: ${errorMessage(err)}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointAddress, Endpoints, EndpointSubset } from '../endpointslice/api-types.js';
-import { podFixture, podsFixture, svcFixture } from '../endpointslice/testing.js';
+import type { EndpointAddress, Endpoints, EndpointSubset } from '../../api/types/core/index.js';
+import { podFixture, podsFixture, svcFixture } from '../shared/testing.js';
 import { desiredSubsets, reconcileEndpoints, truncateSubsets } from './reconcile.js';
 import { repackSubsets } from './repack.js';
 
@@ -9,8 +9,8 @@ const addr = (ip: string, uid = `u-${ip}`): EndpointAddress => ({ ip, targetRef:
 const ips = (a: EndpointAddress[] | undefined) => (a ?? []).map((x) => x.ip);
 
 test('repackSubsets: dedupes, groups by port set, not-ready wins, sorts', () => {
-  const p80 = { name: 'http', port: 80, protocol: 'TCP' };
-  const p443 = { name: 'https', port: 443, protocol: 'TCP' };
+  const p80 = { name: 'http', port: 80, protocol: 'TCP' } as const;
+  const p443 = { name: 'https', port: 443, protocol: 'TCP' } as const;
   const cases: { name: string; input: EndpointSubset[]; want: { addresses: string[]; notReady: string[]; ports: number[] }[] }[] = [
     {
       name: 'one address per subset, same port: merged and sorted by IP text',

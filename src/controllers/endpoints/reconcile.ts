@@ -2,9 +2,12 @@
 // syncService, as a pure function): the Endpoints object a Service with a selector should have,
 // and whether the current one already is it.
 import { jsonEqual } from '../../api/meta.js';
-import type { CoreEndpointPort, EndpointAddress, Endpoints, EndpointSubset, Pod, Service } from '../endpointslice/api-types.js';
-import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_OVER_CAPACITY, LABEL_HEADLESS } from '../endpointslice/api-types.js';
-import { findPort, isPodReady, isServiceIPSet, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../endpointslice/pod-util.js';
+import { hasHeadlessLabel, LABEL_HEADLESS } from '../../api/endpointslice.js';
+import { isPodReady, podIPs } from '../../api/pod.js';
+import { isServiceIPSet } from '../../api/service.js';
+import type { EndpointAddress, EndpointPort as CoreEndpointPort, Endpoints, EndpointSubset, Pod, Service } from '../../api/types/core/index.js';
+import { ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_ENDPOINTS_OVER_CAPACITY } from '../../api/types/core/index.js';
+import { findPort, shouldPodBeInEndpoints, shouldSetHostname } from '../shared/index.js';
 import { parseIP } from '../../allocators/ip-address.js';
 import { repackSubsets } from './repack.js';
 
@@ -119,7 +122,7 @@ export function reconcileEndpoints(input: EndpointsReconcileInput): EndpointsPla
     delete curLabels[LABEL_HEADLESS];
     // Unlike upstream (which rewrites truncated Endpoints on every sync), equal truncated subsets
     // with the annotation already set are a no-op too.
-    const annotated = cur.metadata.annotations?.[ANNOTATION_OVER_CAPACITY] !== undefined;
+    const annotated = cur.metadata.annotations?.[ANNOTATION_ENDPOINTS_OVER_CAPACITY] !== undefined;
     if (jsonEqual(withoutRV(cur.subsets), withoutRV(subsets)) && jsonEqual(curLabels, svcLabels) && annotated === truncated) {
       return { action: 'none' };
     }
@@ -130,13 +133,13 @@ export function reconcileEndpoints(input: EndpointsReconcileInput): EndpointsPla
   if (subsets.length) next.subsets = subsets;
   else delete next.subsets;
   const labels: Record<string, string> = { ...svcLabels };
-  if (!isServiceIPSet(svc)) labels[LABEL_HEADLESS] = '';
+  if (hasHeadlessLabel(svc)) labels[LABEL_HEADLESS] = '';
   else delete labels[LABEL_HEADLESS];
   next.metadata.labels = labels;
   const annotations = (next.metadata.annotations ??= {});
-  if (input.triggerTime) annotations[ANNOTATION_LAST_CHANGE_TRIGGER_TIME] = input.triggerTime;
-  else delete annotations[ANNOTATION_LAST_CHANGE_TRIGGER_TIME];
-  if (truncated) annotations[ANNOTATION_OVER_CAPACITY] = 'truncated';
-  else delete annotations[ANNOTATION_OVER_CAPACITY];
+  if (input.triggerTime) annotations[ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME] = input.triggerTime;
+  else delete annotations[ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME];
+  if (truncated) annotations[ANNOTATION_ENDPOINTS_OVER_CAPACITY] = 'truncated';
+  else delete annotations[ANNOTATION_ENDPOINTS_OVER_CAPACITY];
   return { action: cur ? 'update' : 'create', endpoints: next };
 }

@@ -4,7 +4,7 @@
 // them. Addresses sort by IP text then UID; ports and subsets sort by a hash of their content, so
 // equal inputs always give byte-identical subsets (and the controller can skip no-op writes).
 import { createHash } from 'node:crypto';
-import type { CoreEndpointPort, EndpointAddress, EndpointSubset } from '../endpointslice/api-types.js';
+import type { EndpointAddress, EndpointPort as CoreEndpointPort, EndpointSubset } from '../../api/types/core/index.js';
 
 /** A stable JSON text (object keys sorted) to hash and compare values by content. */
 export function stableJSON(v: unknown): string {

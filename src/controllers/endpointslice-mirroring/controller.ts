@@ -3,45 +3,30 @@
 // writes matching EndpointSlices so slice consumers (kube-proxy, DNS) see them too. Endpoints
 // labelled `endpointslice.kubernetes.io/skip-mirror: "true"` (the `kubernetes` one: the API
 // server writes that slice itself) or carrying a leader-election annotation are not mirrored.
-import {
-  ItemExponentialFailureRateLimiter,
-  metaNamespaceKey,
-  RateLimitingQueue,
-  resources,
-  runWorkers,
-  SERVICE_NAME_INDEX,
-  serviceNameIndexFunc,
-  splitMetaNamespaceKey,
-  type Clock,
-  type EventRecorder,
-  type SharedInformer,
-} from '../../client/index.js';
+import { isManagedBy } from '../../api/endpointslice.js';
+import type { Endpoints, Service } from '../../api/types/core/index.js';
+import { ANNOTATION_LEADER_ELECTION_RECORD } from '../../api/types/core/index.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
+import { LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER_NAME } from '../../api/types/discovery/index.js';
+import { resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { SliceWriter } from '../endpointslice/slice-writer.js';
-import type { Endpoints, EndpointSlice, Service } from '../endpointslice/api-types.js';
-import { ANNOTATION_LEADER, LABEL_MANAGED_BY, LABEL_SKIP_MIRROR, MIRRORING_CONTROLLER_NAME } from '../endpointslice/api-types.js';
-import { serviceKeyOfSlice } from '../endpointslice/controller.js';
-import { ensureIndex, errorMessage, refTo, StaleInformerCacheError } from '../endpointslice/controller-util.js';
-import { EndpointSliceTracker } from '../endpointslice/slice-tracker.js';
+import { EndpointSliceTracker, ensureIndex, KeyedWorker, retryingWorker, logRetryError, managedSliceHandler, refTo, serviceKeyOfSlice, SliceWriter, StaleInformerCacheError } from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
 import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, reconcileMirroredSlices } from './reconcile.js';
 
-export interface EndpointSliceMirroringControllerOptions {
+/** Retry back-off by default: 1 s doubling up to 100 s; a key is dropped after 15 failures. */
+export interface EndpointSliceMirroringControllerOptions extends SyncRetryOptions {
   /** --mirroring-max-endpoints-per-subset: default 1000. */
   readonly maxEndpointsPerSubset?: number;
   /** --mirroring-concurrent-service-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --mirroring-endpointslice-updates-batch-period (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** Retry backoff (default 1 s doubling up to 100 s). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 /** shouldMirror: not opted out, and not a leader-election lock. */
 export function shouldMirror(ep: Endpoints | undefined): boolean {
-  return !!ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && ep.metadata.annotations?.[ANNOTATION_LEADER] === undefined;
+  return !!ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && ep.metadata.annotations?.[ANNOTATION_LEADER_ELECTION_RECORD] === undefined;
 }
 
 export class EndpointSliceMirroringController implements Controller {
@@ -49,8 +34,8 @@ export class EndpointSliceMirroringController implements Controller {
   readonly #opts: EndpointSliceMirroringControllerOptions;
   readonly #tracker = new EndpointSliceTracker((s) => serviceKeyOfSlice(s));
   #writer!: SliceWriter;
+  readonly #worker: KeyedWorker;
   #ctx!: ControllerContext;
-  #queue!: RateLimitingQueue<string>;
   #recorder!: EventRecorder;
   #services!: SharedInformer<Service>;
   #endpoints!: SharedInformer<Endpoints>;
@@ -58,72 +43,47 @@ export class EndpointSliceMirroringController implements Controller {
 
   constructor(opts: EndpointSliceMirroringControllerOptions = {}) {
     this.#opts = opts;
+    this.#worker = retryingWorker('endpoint_slice_mirroring', opts, { backoffMs: 1000, maxBackoffMs: 100_000 });
   }
 
   init(ctx: ControllerContext): void {
     this.#ctx = ctx;
     this.#writer = new SliceWriter(ctx.client, this.#tracker);
     this.#recorder = ctx.recorder('endpoint-slice-mirroring-controller');
-    this.#queue = new RateLimitingQueue<string>({
-      name: 'endpoint_slice_mirroring',
-      clock: this.#opts.clock,
-      rateLimiter: new ItemExponentialFailureRateLimiter<string>(this.#opts.syncBackoffMs ?? 1000, this.#opts.maxSyncBackoffMs ?? 100_000),
-    });
     this.#services = ctx.informers.informerFor<Service>(resources.services);
     this.#endpoints = ctx.informers.informerFor<Endpoints>(resources.endpoints);
     this.#slices = ctx.informers.informerFor<EndpointSlice>(resources.endpointslices);
     ensureIndex(this.#slices, SERVICE_NAME_INDEX, serviceNameIndexFunc);
 
-    const enqueue = (o: { metadata: { name?: string; namespace?: string } }) => this.#queue.add(metaNamespaceKey(o));
-    this.#services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    this.#worker.enqueueOnEvents(this.#services);
     this.#endpoints.addEventHandler({
       onAdd: (e) => {
-        if (shouldMirror(e)) enqueue(e);
+        if (shouldMirror(e)) this.#worker.enqueue(e);
       },
       onUpdate: (o, n) => {
-        if (shouldMirror(o) || shouldMirror(n)) enqueue(n);
+        if (shouldMirror(o) || shouldMirror(n)) this.#worker.enqueue(n);
       },
       onDelete: (e) => {
-        if (shouldMirror(e)) enqueue(e);
+        if (shouldMirror(e)) this.#worker.enqueue(e);
       },
     });
     const queueForSlice = (s: EndpointSlice) => {
       const key = serviceKeyOfSlice(s);
-      if (key) this.#queue.addAfter(key, this.#opts.endpointUpdatesBatchPeriodMs ?? 0);
+      if (key) this.#worker.addAfter(key, this.#opts.endpointUpdatesBatchPeriodMs ?? 0);
     };
-    this.#slices.addEventHandler({
-      onAdd: (s) => {
-        if (this.#managed(s) && this.#tracker.shouldSync(s)) queueForSlice(s);
-      },
-      onUpdate: (o, n) => {
-        if (this.#managed(o) !== this.#managed(n) || serviceKeyOfSlice(o) !== serviceKeyOfSlice(n)) {
-          queueForSlice(o);
-          queueForSlice(n);
-        } else if (this.#managed(n) && this.#tracker.shouldSync(n)) queueForSlice(n);
-      },
-      onDelete: (s) => {
-        if (!this.#managed(s)) return;
-        if (!this.#tracker.has(s) || !this.#tracker.handleDeletion(s)) queueForSlice(s);
-      },
-    });
+    this.#slices.addEventHandler(managedSliceHandler({ controllerName: MIRRORING_CONTROLLER_NAME, tracker: this.#tracker, queueForSlice, managedChangeQueues: 'both' }));
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.syncEndpoints(key), {
-      maxRetries: this.#opts.maxRetries ?? 15,
-      onError: (key, err, dropped) => {
-        if (dropped) this.#ctx.logger.warn('dropping endpoints out of the queue', { key, err: errorMessage(err) });
-        else if (!(err instanceof StaleInformerCacheError)) this.#ctx.logger.info('error mirroring endpoints, retrying', { key, err: errorMessage(err) });
-      },
-    });
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncEndpoints(key), logRetryError(this.#ctx.logger, 'dropping endpoints out of the queue', 'error mirroring endpoints, retrying'));
   }
 
   async stop(): Promise<void> {
-    this.#queue?.shutDown();
+    this.#worker.stop();
   }
 
   #managed(s: EndpointSlice): boolean {
-    return s.metadata.labels?.[LABEL_MANAGED_BY] === MIRRORING_CONTROLLER_NAME;
+    return isManagedBy(s, MIRRORING_CONTROLLER_NAME);
   }
 
   /** syncEndpoints: one pass for one Service/Endpoints key (exposed for tests). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Endpoints } from '../endpointslice/api-types.js';
-import { FakeSliceStore } from '../endpointslice/testing.js';
+import type { Endpoints } from '../../api/types/core/index.js';
+import { FakeSliceStore } from '../shared/testing.js';
 import { shouldMirror } from './controller.js';
 import { reconcileMirroredSlices } from './reconcile.js';
 

@@ -4,11 +4,12 @@
 // `maxEndpointsPerSubset` addresses, ready ones first); the first existing slice per key is
 // rewritten in place, extra ones are deleted.
 import { canonicalIP, parseIP } from '../../allocators/ip-address.js';
-import { repackSubsets } from '../endpoints/repack.js';
-import type { AddressType, Endpoint, EndpointAddress, EndpointPort, Endpoints, EndpointSlice } from '../endpointslice/api-types.js';
-import { ANNOTATION_LAST_APPLIED, ANNOTATION_LAST_CHANGE_TRIGGER_TIME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, MIRRORING_CONTROLLER_NAME } from '../endpointslice/api-types.js';
-import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from '../endpointslice/endpoint-set.js';
-import { slicePrefix } from '../endpointslice/slice-meta.js';
+import type { EndpointAddress, Endpoints } from '../../api/types/core/index.js';
+import { ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_LAST_APPLIED_CONFIG } from '../../api/types/core/index.js';
+import type { AddressType, Endpoint, EndpointPort, EndpointSlice } from '../../api/types/discovery/index.js';
+import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, MIRRORING_CONTROLLER_NAME } from '../../api/types/discovery/index.js';
+import { repackSubsets } from '../endpoints/index.js';
+import { EndpointSet, endpointsEqualBeyondHash, portMapKey, slicePrefix } from '../endpointslice/index.js';
 
 export const DEFAULT_MAX_ENDPOINTS_PER_SUBSET = 1000;
 
@@ -50,7 +51,7 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
 }
 
 function mirroredAnnotations(ep: Endpoints): Record<string, string> {
-  return without(ep.metadata.annotations, ANNOTATION_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_LAST_APPLIED);
+  return without(ep.metadata.annotations, ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_LAST_APPLIED_CONFIG);
 }
 
 /** newEndpointSlice: owned by the Endpoints, with its labels and (most) annotations. */

@@ -1,43 +1,41 @@
 // The EndpointSlice controller (pkg/controller/endpointslice): keeps the EndpointSlices of every
 // Service with a selector in step with the Pods it selects. Handlers only enqueue Service keys;
 // a worker computes the plan (reconcile.ts) from the caches and writes it.
-import {
-  ItemExponentialFailureRateLimiter,
-  metaNamespaceKey,
-  NAMESPACE_INDEX,
-  RateLimitingQueue,
-  resources,
-  runWorkers,
-  SERVICE_NAME_INDEX,
-  serviceNameIndexFunc,
-  splitMetaNamespaceKey,
-  type Clock,
-  type EventRecorder,
-  type SharedInformer,
-} from '../../client/index.js';
+import { metaNamespaceKey, resources, SERVICE_NAME_INDEX, serviceNameIndexFunc, splitMetaNamespaceKey, type EventRecorder, type SharedInformer } from '../../client/index.js';
+import { isManagedBy } from '../../api/endpointslice.js';
+import type { Node, Pod, Service } from '../../api/types/core/index.js';
+import { LABEL_TOPOLOGY_ZONE } from '../../api/types/core/index.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
+import { ENDPOINTSLICE_CONTROLLER_NAME } from '../../api/types/discovery/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { SliceWriter } from './slice-writer.js';
-import type { EndpointSlice, Node, Pod, Service } from './api-types.js';
-import { ENDPOINTSLICE_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, LABEL_TOPOLOGY_ZONE } from './api-types.js';
-import { ensureIndex, errorMessage, podsForService, refTo, servicesSelecting, StaleInformerCacheError } from './controller-util.js';
-import { servicesToUpdateOnPodChange } from './pod-util.js';
-import { aggregateMessage, DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileEndpointSlices, type SlicePlan } from './reconcile.js';
-import { EndpointSliceTracker } from './slice-tracker.js';
-import { TriggerTimeTracker } from './trigger-time.js';
+import {
+  EndpointSliceTracker,
+  ensureIndex,
+  errorMessage,
+  KeyedWorker,
+  retryingWorker,
+  logRetryError,
+  managedSliceHandler,
+  podServicesHandler,
+  podsForService,
+  refTo,
+  serviceKeyOfSlice,
+  servicesSelecting,
+  SliceWriter,
+  StaleInformerCacheError,
+  TriggerTimeTracker,
+} from '../shared/index.js';
+import type { SyncRetryOptions } from '../shared/index.js';
+import { aggregateMessage, DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileEndpointSlices } from './reconcile.js';
 
-export interface EndpointSliceControllerOptions {
+/** Retry back-off by default: 1 s doubling up to 1000 s; a key is dropped after 15 failures. */
+export interface EndpointSliceControllerOptions extends SyncRetryOptions {
   /** --max-endpoints-per-slice: 1..1000, default 100. */
   readonly maxEndpointsPerSlice?: number;
   /** --concurrent-service-endpoint-syncs: default 5. */
   readonly workers?: number;
   /** --endpoint-updates-batch-period: Pod-triggered syncs wait this long (default 0). */
   readonly endpointUpdatesBatchPeriodMs?: number;
-  /** First retry delay after a failed sync, doubling per failure (default 1 s, max 1000 s). */
-  readonly syncBackoffMs?: number;
-  readonly maxSyncBackoffMs?: number;
-  /** Retries before a Service is dropped from the queue (default 15). */
-  readonly maxRetries?: number;
-  readonly clock?: Clock;
 }
 
 /** Slice changes made by others are looked at no sooner than this (endpointSliceChangeMinSyncDelay). */
@@ -50,8 +48,8 @@ export class EndpointSliceController implements Controller {
   readonly #tracker = new EndpointSliceTracker((s) => serviceKeyOfSlice(s));
   #writer!: SliceWriter;
   readonly #triggerTimes = new TriggerTimeTracker();
+  readonly #worker: KeyedWorker;
   #ctx!: ControllerContext;
-  #queue!: RateLimitingQueue<string>;
   #recorder!: EventRecorder;
   #services!: SharedInformer<Service>;
   #pods!: SharedInformer<Pod>;
@@ -63,49 +61,24 @@ export class EndpointSliceController implements Controller {
     if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error(`maxEndpointsPerSlice must be between 1 and 1000, got ${max}`);
     this.#opts = opts;
     this.#max = max;
+    this.#worker = retryingWorker('endpoint_slice', opts, { backoffMs: 1000, maxBackoffMs: 1000_000 });
   }
 
   init(ctx: ControllerContext): void {
     this.#ctx = ctx;
     this.#writer = new SliceWriter(ctx.client, this.#tracker);
     this.#recorder = ctx.recorder('endpoint-slice-controller');
-    this.#queue = new RateLimitingQueue<string>({
-      name: 'endpoint_slice',
-      clock: this.#opts.clock,
-      rateLimiter: new ItemExponentialFailureRateLimiter<string>(this.#opts.syncBackoffMs ?? 1000, this.#opts.maxSyncBackoffMs ?? 1000_000),
-    });
     this.#services = ctx.informers.informerFor<Service>(resources.services);
     this.#pods = ctx.informers.informerFor<Pod>(resources.pods);
     this.#nodes = ctx.informers.informerFor<Node>(resources.nodes);
     this.#slices = ctx.informers.informerFor<EndpointSlice>(resources.endpointslices);
     ensureIndex(this.#slices, SERVICE_NAME_INDEX, serviceNameIndexFunc);
 
-    const enqueue = (s: Service) => this.#queue.add(metaNamespaceKey(s));
-    this.#services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-    this.#pods.addEventHandler({
-      onAdd: (p) => this.#queuePodServices(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
-      onUpdate: (o, n) => this.#queuePodServices(servicesToUpdateOnPodChange(this.#services.store.byIndex(NAMESPACE_INDEX, n.metadata.namespace ?? ''), o, n)),
-      onDelete: (p) => this.#queuePodServices(servicesSelecting(this.#services.store, p.metadata.namespace ?? '', p.metadata.labels)),
-    });
-    this.#slices.addEventHandler({
-      onAdd: (s) => {
-        if (this.#managed(s) && this.#tracker.shouldSync(s)) this.#queueForSlice(s);
-      },
-      onUpdate: (o, n) => {
-        if (o.metadata.labels?.[LABEL_SERVICE_NAME] !== n.metadata.labels?.[LABEL_SERVICE_NAME]) {
-          this.#queueForSlice(n);
-          this.#queueForSlice(o);
-        } else if (this.#managed(o) !== this.#managed(n) || (this.#managed(n) && this.#tracker.shouldSync(n))) {
-          this.#queueForSlice(n);
-        }
-      },
-      onDelete: (s) => {
-        // Someone else deleted one of our slices: put it back. (Upstream only notices for slices
-        // it wrote since it started; any managed slice counts here.)
-        if (!this.#managed(s)) return;
-        if (!this.#tracker.has(s) || !this.#tracker.handleDeletion(s)) this.#queueForSlice(s);
-      },
-    });
+    this.#worker.enqueueOnEvents(this.#services);
+    this.#pods.addEventHandler(podServicesHandler(this.#services.store, (services) => this.#queuePodServices(services)));
+    this.#slices.addEventHandler(
+      managedSliceHandler({ controllerName: ENDPOINTSLICE_CONTROLLER_NAME, tracker: this.#tracker, queueForSlice: (s) => this.#queueForSlice(s), managedChangeQueues: 'new' }),
+    );
     // Not upstream (1.32 re-reads Nodes only through retries): a Node appearing, or its zone
     // changing, re-syncs the Services of its Pods at once.
     this.#nodes.addEventHandler({
@@ -119,30 +92,24 @@ export class EndpointSliceController implements Controller {
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.syncService(key), {
-      maxRetries: this.#opts.maxRetries ?? 15,
-      onError: (key, err, dropped) => {
-        if (dropped) this.#ctx.logger.warn('retrying has been exceeded, dropping the service out of the queue', { key, err: errorMessage(err) });
-        else if (!(err instanceof StaleInformerCacheError)) this.#ctx.logger.info('error syncing endpoint slices for service, retrying', { key, err: errorMessage(err) });
-      },
-    });
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.syncService(key), logRetryError(this.#ctx.logger, 'retrying has been exceeded, dropping the service out of the queue', 'error syncing endpoint slices for service, retrying'));
   }
 
   async stop(): Promise<void> {
-    this.#queue?.shutDown();
+    this.#worker.stop();
   }
 
   #managed(s: EndpointSlice): boolean {
-    return s.metadata.labels?.[LABEL_MANAGED_BY] === ENDPOINTSLICE_CONTROLLER_NAME;
+    return isManagedBy(s, ENDPOINTSLICE_CONTROLLER_NAME);
   }
 
   #queuePodServices(services: readonly Service[]): void {
-    for (const s of services) this.#queue.addAfter(metaNamespaceKey(s), this.#opts.endpointUpdatesBatchPeriodMs ?? 0);
+    for (const s of services) this.#worker.addAfter(metaNamespaceKey(s), this.#opts.endpointUpdatesBatchPeriodMs ?? 0);
   }
 
   #queueForSlice(s: EndpointSlice): void {
     const key = serviceKeyOfSlice(s);
-    if (key) this.#queue.addAfter(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS + (this.#opts.endpointUpdatesBatchPeriodMs ?? 0));
+    if (key) this.#worker.addAfter(key, SLICE_CHANGE_MIN_SYNC_DELAY_MS + (this.#opts.endpointUpdatesBatchPeriodMs ?? 0));
   }
 
   #queueNodeServices(nodeName: string): void {
@@ -151,7 +118,7 @@ export class EndpointSliceController implements Controller {
       if (pod.spec?.nodeName !== nodeName) continue;
       for (const s of servicesSelecting(this.#services.store, pod.metadata.namespace ?? '', pod.metadata.labels)) keys.add(metaNamespaceKey(s));
     }
-    for (const k of keys) this.#queue.add(k);
+    for (const k of keys) this.#worker.add(k);
   }
 
   /** syncService: one pass for one Service key (exposed for tests). */
@@ -206,10 +173,4 @@ export class EndpointSliceController implements Controller {
       await this.#writer.delete(slice);
     }
   }
-}
-
-/** ServiceControllerKey: `<namespace>/<service-name label>`, undefined without the label. */
-export function serviceKeyOfSlice(s: EndpointSlice): string | undefined {
-  const name = s.metadata.labels?.[LABEL_SERVICE_NAME];
-  return name ? `${s.metadata.namespace}/${name}` : undefined;
 }

@@ -1,10 +1,13 @@
 // The endpoints a Service should have, from its Pods (k8s.io/endpointslice utils.go podToEndpoint,
 // getEndpointPorts, getEndpointAddresses and the desired-state half of reconcileByAddressType).
 import { canonicalIP, parseIP } from '../../allocators/ip-address.js';
-import type { AddressType, Endpoint, EndpointPort, Node, Pod, Service } from './api-types.js';
-import { LABEL_TOPOLOGY_ZONE } from './api-types.js';
+import { isPodReady, podIPs } from '../../api/pod.js';
+import { isClusterIPNone } from '../../api/service.js';
+import type { Node, Pod, Service } from '../../api/types/core/index.js';
+import { LABEL_TOPOLOGY_ZONE } from '../../api/types/core/index.js';
+import type { AddressType, Endpoint, EndpointPort } from '../../api/types/discovery/index.js';
+import { findPort, shouldPodBeInEndpoints, shouldSetHostname } from '../shared/index.js';
 import { EndpointSet, portMapKey } from './endpoint-set.js';
-import { findPort, isPodReady, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from './pod-util.js';
 
 /** Looks a Node up by name (an informer cache in the controller, a Map in tests). */
 export type NodeGetter = (name: string) => Node | undefined;
@@ -15,7 +18,7 @@ export type NodeGetter = (name: string) => Node | undefined;
  */
 export function endpointPortsFor(svc: Service, pod: Pod): EndpointPort[] {
   const ports = svc.spec?.ports ?? [];
-  if (ports.length === 0 && svc.spec?.clusterIP === 'None') return [];
+  if (ports.length === 0 && isClusterIPNone(svc)) return [];
   const out: EndpointPort[] = [];
   for (const sp of ports) {
     const port = findPort(pod, sp);

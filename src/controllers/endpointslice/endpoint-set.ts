@@ -1,7 +1,8 @@
 // Endpoint identity and comparison (k8s.io/endpointslice/util endpointset.go and
 // controller_utils.go): an endpoint is "the same" across syncs when its sorted addresses,
 // hostname and target Pod are; other fields (conditions, node, zone) are what an update changes.
-import type { Endpoint, EndpointPort, ObjectReference } from './api-types.js';
+import type { ObjectReference } from '../../api/types/core/index.js';
+import type { Endpoint, EndpointPort } from '../../api/types/discovery/index.js';
 
 /** hashEndpoint: the identity of an endpoint across syncs. */
 export function endpointKey(ep: Endpoint): string {

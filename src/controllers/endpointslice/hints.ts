@@ -3,7 +3,8 @@
 // `forZones: [{name: <its zone>}]`; otherwise hints are removed. The topology-mode annotation
 // (`Auto`, which needs the CPU-proportional topology cache) is not implemented: such Services
 // get no hints, as with the topology cache disabled upstream.
-import type { Endpoint, EndpointSlice, Service } from './api-types.js';
+import type { Service } from '../../api/types/core/index.js';
+import type { Endpoint, EndpointSlice } from '../../api/types/discovery/index.js';
 import { topologyHintsEnabled } from './slice-meta.js';
 
 export type HintMode = 'none' | 'preferClose';

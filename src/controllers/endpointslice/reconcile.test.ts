@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointSlice, Pod, Service } from './api-types.js';
+import type { Pod, Service } from '../../api/types/core/index.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
 import { aggregateMessage, reconcileEndpointSlices, type SliceReconcileInput } from './reconcile.js';
-import { FakeSliceStore, nodeFixture, nodeGetter, podFixture, podsFixture, svcFixture } from './testing.js';
+import { FakeSliceStore, nodeFixture, nodeGetter, podFixture, podsFixture, svcFixture } from '../shared/testing.js';
 
 const nodes = nodeGetter(nodeFixture('node-1', 'zone-a'), nodeFixture('node-2', 'zone-b'));
 

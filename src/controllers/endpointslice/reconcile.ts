@@ -1,8 +1,10 @@
 // The EndpointSlice reconciler (k8s.io/endpointslice reconciler.go), as a pure function: from a
 // Service, its Pods, the Nodes and the slices that exist, the creates, updates and deletes that
 // bring the slices in line with as little churn as possible. The controller performs the plan.
-import type { AddressType, Endpoint, EndpointPort, EndpointSlice, Pod, Service } from './api-types.js';
-import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, ENDPOINTSLICE_CONTROLLER_NAME } from './api-types.js';
+import type { Pod, Service } from '../../api/types/core/index.js';
+import { ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME } from '../../api/types/core/index.js';
+import type { AddressType, Endpoint, EndpointPort, EndpointSlice } from '../../api/types/discovery/index.js';
+import { ENDPOINTSLICE_CONTROLLER_NAME } from '../../api/types/discovery/index.js';
 import { desiredEndpoints, type NodeGetter } from './desired.js';
 import { endpointsEqualBeyondHash, portMapKey, type EndpointSet } from './endpoint-set.js';
 import { hintModeFor, reconcileHints } from './hints.js';
@@ -183,8 +185,8 @@ function reconcileByAddressType(input: SliceReconcileInput, existing: readonly E
 
 function setTriggerTime(slice: EndpointSlice, triggerTime: string | undefined): void {
   const annotations = (slice.metadata.annotations ??= {});
-  if (triggerTime) annotations[ANNOTATION_LAST_CHANGE_TRIGGER_TIME] = triggerTime;
-  else delete annotations[ANNOTATION_LAST_CHANGE_TRIGGER_TIME];
+  if (triggerTime) annotations[ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME] = triggerTime;
+  else delete annotations[ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME];
 }
 
 /** Reconcile: one pass per address type of the Service; slices of other address types go. */

@@ -1,8 +1,11 @@
 // How an EndpointSlice of a Service is named, labelled and owned (k8s.io/endpointslice utils.go).
 import { parseIP } from '../../allocators/ip-address.js';
-import type { AddressType, EndpointPort, EndpointSlice, Service } from './api-types.js';
-import { LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from './api-types.js';
-import { isServiceIPSet } from './pod-util.js';
+import { hasHeadlessLabel } from '../../api/endpointslice.js';
+import { isServiceIPSet } from '../../api/service.js';
+import type { Service } from '../../api/types/core/index.js';
+import { ANNOTATION_TOPOLOGY_AWARE_HINTS, ANNOTATION_TOPOLOGY_MODE } from '../../api/types/core/index.js';
+import type { AddressType, EndpointPort, EndpointSlice } from '../../api/types/discovery/index.js';
+import { LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../../api/types/discovery/index.js';
 
 const RESERVED_LABELS = new Set([LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS]);
 
@@ -22,7 +25,7 @@ export function sliceLabelsFor(slice: Pick<EndpointSlice, 'metadata'>, svc: Serv
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(svc.metadata.labels ?? {})) if (!RESERVED_LABELS.has(k)) labels[k] = v;
   const changed = !sameLabels(current, labels);
-  if (!isServiceIPSet(svc)) labels[LABEL_HEADLESS] = '';
+  if (hasHeadlessLabel(svc)) labels[LABEL_HEADLESS] = '';
   labels[LABEL_SERVICE_NAME] = svc.metadata.name!;
   labels[LABEL_MANAGED_BY] = controllerName;
   return { labels, changed };
@@ -105,6 +108,6 @@ export function isSamePlaceholder(existing: EndpointSlice, wanted: EndpointSlice
 
 /** hintsEnabled: the topology-mode (or deprecated topology-aware-hints) annotation is Auto. */
 export function topologyHintsEnabled(annotations: Readonly<Record<string, string>> | undefined): boolean {
-  const v = annotations?.['service.kubernetes.io/topology-aware-hints'] ?? annotations?.['service.kubernetes.io/topology-mode'];
+  const v = annotations?.[ANNOTATION_TOPOLOGY_AWARE_HINTS] ?? annotations?.[ANNOTATION_TOPOLOGY_MODE];
   return v === 'Auto' || v === 'auto';
 }

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointSlice } from './api-types.js';
+import type { Protocol } from '../../api/types/core/index.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
+import { EndpointSliceTracker, findPort, formatRFC3339Nano, servicesToUpdateOnPodChange, TriggerTimeTracker } from '../shared/index.js';
+import { podFixture, svcFixture } from '../shared/testing.js';
 import { endpointsEqualBeyondHash, portMapKey } from './endpoint-set.js';
-import { findPort, servicesToUpdateOnPodChange } from './pod-util.js';
 import { sliceToFill } from './slice-meta.js';
-import { EndpointSliceTracker } from './slice-tracker.js';
-import { podFixture, svcFixture } from './testing.js';
-import { formatRFC3339Nano, TriggerTimeTracker } from './trigger-time.js';
 
 test('findPort: numbers as is, names by name and protocol, sidecars too', () => {
   const pod = podFixture('a', { containerPorts: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }] });
@@ -14,7 +13,7 @@ test('findPort: numbers as is, names by name and protocol, sidecars too', () => 
     { name: 'init', ports: [{ name: 'side', containerPort: 9000 }] },
     { name: 'sidecar', restartPolicy: 'Always', ports: [{ name: 'side2', containerPort: 9001 }] },
   ];
-  const cases: [number | string, string, number | undefined][] = [
+  const cases: [number | string, Protocol, number | undefined][] = [
     [1234, 'TCP', 1234],
     ['http', 'TCP', 8080],
     ['http', 'UDP', undefined],

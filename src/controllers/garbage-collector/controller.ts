@@ -6,6 +6,7 @@
 //  - for an owner deleted with the orphan finalizer, strips its ownerReferences from the
 //    dependents and then removes the finalizer.
 import type { KubeObject, OwnerReference } from '../../api/meta.js';
+import type { DeletionPropagation } from '../../api/types/meta/index.js';
 import { isConflict, isNotFound, RateLimitingQueue, realClock, runWorkers, sleep, type Clock, type RestClient, type SharedInformerFactory } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { Controller, ControllerContext } from '../types.js';
@@ -25,7 +26,7 @@ const DEFAULT_IGNORED = [
   { group: 'events.k8s.io', resource: 'events' },
 ];
 
-type Policy = 'Orphan' | 'Foreground' | 'Background';
+type Policy = DeletionPropagation;
 
 export class GarbageCollector implements Controller {
   readonly name = 'garbagecollector';

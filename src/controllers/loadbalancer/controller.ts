@@ -7,15 +7,15 @@
 // starts, as MetalLB's controller does, so a restart reassigns nothing. Decisions are made by
 // the pure reconcileLoadBalancer; this file only queues keys, writes status and records events.
 import type { KubeObject } from '../../api/meta.js';
-import type { CacheReader, EventRecorder, SharedInformer } from '../../client/index.js';
-import { isConflict, isNotFound, metaNamespaceKey, RateLimitingQueue, resources, runWorkers, splitMetaNamespaceKey } from '../../client/index.js';
-import type { RestClient } from '../../client/index.js';
+import type { Service } from '../../api/types/core/index.js';
+import { isNotFound, resources, splitMetaNamespaceKey, type EventRecorder, type RestClient, type SharedInformer } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
+import { KeyedWorker, logSyncError } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { Allocations } from './allocations.js';
 import { DEFAULT_LB_POOL, DEFAULT_LB_POOL_NAME, describePool, parsePool, type IPPool } from './pool.js';
 import { rebuildAllocations, reconcileLoadBalancer, type LBConfig } from './reconcile.js';
-import { ingressFor, type LBService } from './service.js';
+import { ingressFor } from './service.js';
 
 /** source.component of the Events this controller records. */
 export const LB_CONTROLLER_COMPONENT = 'svcnet-lb-controller';
@@ -34,14 +34,14 @@ export class LoadBalancerController implements Controller {
   readonly name = 'svcnet-lb';
   readonly #cfg: LBConfig;
   readonly #workers: number;
-  readonly #queue = new RateLimitingQueue<string>({ name: 'svcnet-lb' });
+  readonly #worker = new KeyedWorker({ name: 'svcnet-lb' });
   /** Services that want an address and have none: synced again whenever one is freed. */
   readonly #pending = new Set<string>();
   #state = new Allocations();
   #client?: RestClient;
   #recorder?: EventRecorder;
   #logger?: Logger;
-  #services?: SharedInformer<KubeObject>;
+  #services?: SharedInformer<Service>;
 
   constructor(opts: LoadBalancerControllerOptions = {}) {
     // Parsed here so a bad pool fails at startup, not on the first Service.
@@ -63,35 +63,24 @@ export class LoadBalancerController implements Controller {
     this.#client = ctx.client;
     this.#recorder = ctx.recorder(LB_CONTROLLER_COMPONENT);
     this.#logger = ctx.logger;
-    const services = ctx.informers.informerFor(resources.services);
-    this.#services = services;
-    const enqueue = (obj: KubeObject) => this.#queue.add(metaNamespaceKey(obj));
-    services.addEventHandler({
-      onAdd: enqueue,
-      onUpdate: (_old, cur) => enqueue(cur),
-      onDelete: enqueue,
-    });
+    this.#services = ctx.informers.informerFor<Service>(resources.services);
+    this.#worker.enqueueOnEvents(this.#services);
   }
 
   async run(): Promise<void> {
     const cache = this.#cache();
     this.#state = rebuildAllocations(cache.list(), this.#cfg);
     this.#logger?.info('load balancer pool ready', { pool: describePool(this.#cfg.pool), inUse: this.#state.size });
-    await runWorkers(this.#queue, this.#workers, (key) => this.#sync(key), {
-      onError: (key, err) => {
-        const level = isConflict(err) ? 'debug' : 'warn';
-        this.#logger?.[level]('syncing load balancer failed', { service: key, err: String(err) });
-      },
-    });
+    await this.#worker.run(this.#workers, (key) => this.#sync(key), logSyncError(this.#logger!, 'syncing load balancer failed', { field: 'service' }));
   }
 
   async stop(): Promise<void> {
-    this.#queue.shutDown();
+    this.#worker.stop();
   }
 
-  #cache(): CacheReader<LBService> {
+  #cache(): SharedInformer<Service>['store'] {
     if (!this.#services) throw new Error('LoadBalancerController.run before init');
-    return this.#services.store as unknown as CacheReader<LBService>;
+    return this.#services.store;
   }
 
   async #sync(key: string): Promise<void> {
@@ -99,7 +88,7 @@ export class LoadBalancerController implements Controller {
     const decision = reconcileLoadBalancer(key, svc, this.#state, this.#cfg);
     if (decision.pending) this.#pending.add(key);
     else this.#pending.delete(key);
-    if (decision.released.length > 0) for (const k of this.#pending) if (k !== key) this.#queue.add(k);
+    if (decision.released.length > 0) for (const k of this.#pending) if (k !== key) this.#worker.add(k);
 
     if (svc && decision.ingress !== undefined) {
       const updated = structuredClone(svc);
@@ -113,6 +102,7 @@ export class LoadBalancerController implements Controller {
         throw err;
       }
     }
-    if (svc) for (const ev of decision.events) void this.#recorder!.event(svc as KubeObject, ev.type, ev.reason, ev.message);
+    // The recorder references the object as cached (with its own kind/apiVersion, if any).
+    if (svc) for (const ev of decision.events) void this.#recorder!.event(svc as unknown as KubeObject, ev.type, ev.reason, ev.message);
   }
 }

@@ -6,11 +6,12 @@
 // addresses, so nothing is ever enumerated; `firstFree` walks from a range's start and skips
 // only the addresses in use.
 import { formatIP, parseCIDR, parseIP, type IPFamily } from '../../allocators/ip-address.js';
+import { DEFAULT_LOAD_BALANCER_POOL } from '../../api/defaults/cluster.js';
 
 export type { IPFamily };
 
-/** The pool `svcnet up` gives: the top of the node network 172.18.0.0/16. */
-export const DEFAULT_LB_POOL: readonly string[] = ['172.18.255.200-172.18.255.250'];
+/** The pool `svcnet up` gives: the top of the node network (api/defaults/cluster.ts). */
+export const DEFAULT_LB_POOL: readonly string[] = [DEFAULT_LOAD_BALANCER_POOL];
 export const DEFAULT_LB_POOL_NAME = 'default';
 
 export interface AddressRange {

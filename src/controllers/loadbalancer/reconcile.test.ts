@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { Allocations } from './allocations.js';
 import { parsePool } from './pool.js';
 import { quoteIPs, rebuildAllocations, reconcileLoadBalancer, type LBConfig, type LBDecision } from './reconcile.js';
-import { ingressFor, requestedIPs, type LBService } from './service.js';
+import type { Service, ServiceSpec } from '../../api/types/core/index.js';
+import { ingressFor, requestedIPs } from './service.js';
 
 const cfg: LBConfig = { pool: parsePool('172.18.255.200-172.18.255.201') };
 const POOL = 'default (172.18.255.200-172.18.255.201)';
 
-function svc(name: string, extra: { spec?: LBService['spec']; annotations?: Record<string, string>; ingress?: string[]; created?: string } = {}): LBService {
+function svc(name: string, extra: { spec?: Service['spec']; annotations?: Record<string, string>; ingress?: string[]; created?: string } = {}): Service {
   return {
     metadata: { name, namespace: 'default', annotations: extra.annotations, creationTimestamp: extra.created ?? '2026-01-01T00:00:00Z' },
     spec: { type: 'LoadBalancer', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', clusterIP: '10.96.0.50', ...extra.spec },
@@ -17,7 +18,7 @@ function svc(name: string, extra: { spec?: LBService['spec']; annotations?: Reco
 }
 
 /** Syncs and, like a successful status write, puts the decided ingress into the object. */
-function sync(s: LBService, state: Allocations, c: LBConfig = cfg): LBDecision {
+function sync(s: Service, state: Allocations, c: LBConfig = cfg): LBDecision {
   const d = reconcileLoadBalancer(`default/${s.metadata.name}`, s, state, c);
   if (d.ingress) s.status = { loadBalancer: d.ingress.length ? { ingress: ingressFor(d.ingress) } : {} };
   return d;
@@ -142,7 +143,7 @@ test('invalid requests: LoadBalancerFailed, and an address already shown is take
 test('dual-stack: one address per family; PreferDualStack settles for what the pool has', () => {
   const dual: LBConfig = { pool: parsePool(['172.18.255.200-172.18.255.200', '2001:db8::/126']) };
   const state = new Allocations();
-  const spec = { ipFamilies: ['IPv6', 'IPv4'], ipFamilyPolicy: 'RequireDualStack' };
+  const spec: ServiceSpec = { ipFamilies: ['IPv6', 'IPv4'], ipFamilyPolicy: 'RequireDualStack' };
   assert.deepEqual(sync(svc('a', { spec }), state, dual).ingress, ['2001:db8::', '172.18.255.200']);
   // IPv4 is gone: RequireDualStack fails (and holds nothing), PreferDualStack takes IPv6 only.
   const req = sync(svc('b', { spec }), state, dual);

@@ -5,7 +5,7 @@
 import { Allocations } from './allocations.js';
 import type { IPFamily, IPPool } from './pool.js';
 import { describePool, firstFree, parseAddress, poolContains, poolHasFamily } from './pool.js';
-import type { LBService } from './service.js';
+import type { Service } from '../../api/types/core/index.js';
 import { isManaged, requestedIPs, serviceKey, statusIPs, statusMatches, wantedFamilies } from './service.js';
 
 /** Event reasons, MetalLB's (controller/service.go), so runbooks written for MetalLB still apply. */
@@ -47,7 +47,7 @@ export function quoteIPs(ips: readonly string[]): string {
  * Decides for the Service stored under `key`; `svc` undefined means it was deleted. Keys are
  * `namespace/name`.
  */
-export function reconcileLoadBalancer(key: string, svc: LBService | undefined, state: Allocations, cfg: LBConfig): LBDecision {
+export function reconcileLoadBalancer(key: string, svc: Service | undefined, state: Allocations, cfg: LBConfig): LBDecision {
   if (!svc) return { events: [], released: state.release(key), pending: false };
   if (!isManaged(svc, cfg.loadBalancerClass)) return release(svc, key, state);
 
@@ -108,7 +108,7 @@ export function reconcileLoadBalancer(key: string, svc: LBService | undefined, s
 }
 
 /** Not ours (any more): free what we held, and take our addresses off its status. */
-function release(svc: LBService, key: string, state: Allocations): LBDecision {
+function release(svc: Service, key: string, state: Allocations): LBDecision {
   const released = state.release(key);
   const shown = statusIPs(svc);
   // Only clear a status that shows our addresses: another implementation may own it now.
@@ -138,7 +138,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * addresses its status shows, if they are in the pool and nobody older claimed them first.
  * Nothing is reassigned; a Service whose claim is refused is sorted out by its next sync.
  */
-export function rebuildAllocations(services: readonly LBService[], cfg: LBConfig): Allocations {
+export function rebuildAllocations(services: readonly Service[], cfg: LBConfig): Allocations {
   const state = new Allocations();
   const ordered = services
     .filter((s) => isManaged(s, cfg.loadBalancerClass))

@@ -1,36 +1,7 @@
-// The parts of a core/v1 Service the LoadBalancer controller reads, and how it reads them.
+// How the LoadBalancer controller reads a core/v1 Service.
+import type { LoadBalancerIngress, Service, ServiceSpec } from '../../api/types/core/index.js';
 import type { IPFamily } from './pool.js';
 import { parseAddress } from './pool.js';
-
-export interface LBIngress {
-  ip?: string;
-  hostname?: string;
-  ipMode?: string;
-  ports?: unknown[];
-}
-
-export interface LBService {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string | null;
-    annotations?: Record<string, string>;
-  };
-  spec?: {
-    type?: string;
-    clusterIP?: string;
-    ipFamilies?: string[];
-    ipFamilyPolicy?: string;
-    loadBalancerClass?: string;
-    loadBalancerIP?: string;
-  };
-  status?: { loadBalancer?: { ingress?: LBIngress[] } };
-  [field: string]: unknown;
-}
 
 /** svcnet's own annotation for requested addresses: one IP, or an IPv4 and an IPv6 comma-separated. */
 export const LB_IPS_ANNOTATION = 'svcnet.io/loadBalancerIPs';
@@ -41,8 +12,8 @@ export const METALLB_IPS_ANNOTATIONS = ['metallb.io/loadBalancerIPs', 'metallb.u
  * Whether this controller owns the Service: type LoadBalancer and a loadBalancerClass equal to
  * ours (no class on both sides when we run without one), as ServiceLB and MetalLB decide.
  */
-export function isManaged(svc: LBService, ownClass: string | undefined): boolean {
-  const spec = svc.spec ?? {};
+export function isManaged(svc: Service, ownClass: string | undefined): boolean {
+  const spec: ServiceSpec = svc.spec ?? {};
   if (spec.type !== 'LoadBalancer') return false;
   return (spec.loadBalancerClass || undefined) === (ownClass || undefined);
 }
@@ -54,7 +25,7 @@ export type RequestedIPs = { readonly ips: readonly { ip: string; family: IPFami
  * spec.loadBalancerIP. Both an annotation and a different spec.loadBalancerIP is an error, as in
  * MetalLB (which rejects both even when equal; equal values are accepted here).
  */
-export function requestedIPs(svc: LBService): RequestedIPs {
+export function requestedIPs(svc: Service): RequestedIPs {
   const ann = svc.metadata.annotations ?? {};
   const name = [LB_IPS_ANNOTATION, ...METALLB_IPS_ANNOTATIONS].find((a) => (ann[a] ?? '').trim() !== '');
   const specIP = (svc.spec?.loadBalancerIP ?? '').trim();
@@ -82,8 +53,8 @@ export function requestedIPs(svc: LBService): RequestedIPs {
  * The IP families the Service wants addresses of, primary first, and whether it needs all of
  * them (SingleStack, RequireDualStack) or takes what it can get (PreferDualStack).
  */
-export function wantedFamilies(svc: LBService): { readonly families: readonly IPFamily[]; readonly all: boolean } {
-  const spec = svc.spec ?? {};
+export function wantedFamilies(svc: Service): { readonly families: readonly IPFamily[]; readonly all: boolean } {
+  const spec: ServiceSpec = svc.spec ?? {};
   let fams = (spec.ipFamilies ?? []).filter((f): f is IPFamily => f === 'IPv4' || f === 'IPv6');
   if (fams.length === 0) fams = [parseAddress(spec.clusterIP ?? '')?.family ?? 'IPv4'];
   switch (spec.ipFamilyPolicy) {
@@ -97,22 +68,22 @@ export function wantedFamilies(svc: LBService): { readonly families: readonly IP
 }
 
 /** The IPs in status.loadBalancer.ingress, in order (hostname-only entries are skipped). */
-export function statusIPs(svc: LBService): string[] {
+export function statusIPs(svc: Service): string[] {
   return (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
 }
 
 /** status.loadBalancer.ingress for `ips`: VIP mode, the proxy answers for them on every node. */
-export function ingressFor(ips: readonly string[]): LBIngress[] {
+export function ingressFor(ips: readonly string[]): LoadBalancerIngress[] {
   return ips.map((ip) => ({ ip, ipMode: 'VIP' }));
 }
 
 /** Whether the Service's status already says exactly `ips` in VIP mode. */
-export function statusMatches(svc: LBService, ips: readonly string[]): boolean {
+export function statusMatches(svc: Service, ips: readonly string[]): boolean {
   const ingress = svc.status?.loadBalancer?.ingress ?? [];
   if (ingress.length !== ips.length) return false;
   return ingress.every((i, n) => i.ip === ips[n] && !i.hostname && (i.ipMode ?? 'VIP') === 'VIP' && !(i.ports ?? []).length);
 }
 
-export function serviceKey(svc: LBService): string {
+export function serviceKey(svc: Service): string {
   return `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
 }

@@ -2,6 +2,7 @@
 // all five are written on every pass, False with an "ok" reason unless that kind of trouble was
 // seen; lastTransitionTime only moves when the status flips.
 import { formatTime } from '../../api/meta.js';
+import type { NamespaceCondition } from '../../api/types/core/index.js';
 
 export const NamespaceConditionTypes = [
   'NamespaceDeletionDiscoveryFailure',
@@ -27,14 +28,6 @@ export const FailureReasons: Readonly<Record<NamespaceConditionType, string>> = 
   NamespaceContentRemaining: 'SomeResourcesRemain',
   NamespaceFinalizersRemaining: 'SomeFinalizersRemain',
 };
-
-export interface NamespaceCondition {
-  type: string;
-  status: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
 
 export interface RemainingContent {
   /** `resource.group` → count. */

@@ -3,11 +3,13 @@
 // status.conditions, and once nothing is left remove the `kubernetes` finalizer through the
 // finalize subresource, after which the API server deletes the Namespace.
 import { jsonEqual, type KubeObject } from '../../api/meta.js';
-import { isConflict, isNotFound, RateLimitingQueue, realClock, resources, runWorkers, type Clock, type RestClient } from '../../client/index.js';
+import type { Namespace, Pod } from '../../api/types/core/index.js';
+import { isConflict, isNotFound, realClock, resources, type Clock, type RestClient } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
-import { discoverResources, type DiscoveredResource } from '../garbage-collector/discovery.js';
+import { discoverResources, type DiscoveredResource } from '../garbage-collector/index.js';
+import { KeyedWorker, logSyncError } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { namespaceConditions, remainingFailures, type NamespaceCondition, type NamespaceConditionType } from './conditions.js';
+import { namespaceConditions, remainingFailures, type NamespaceConditionType } from './conditions.js';
 
 export const FINALIZER_KUBERNETES = 'kubernetes';
 
@@ -22,11 +24,6 @@ export interface NamespaceControllerOptions {
   readonly clock?: Clock;
 }
 
-interface Namespace extends KubeObject {
-  spec?: { finalizers?: string[] };
-  status?: { phase?: string; conditions?: NamespaceCondition[] };
-}
-
 class ContentRemainingError extends Error {
   constructor(readonly recheckMs: number, message: string) {
     super(message);
@@ -37,29 +34,26 @@ export class NamespaceController implements Controller {
   readonly name = 'namespace';
   readonly #opts: NamespaceControllerOptions;
   readonly #clock: Clock;
-  readonly #queue: RateLimitingQueue<string>;
+  readonly #worker: KeyedWorker;
   #client!: RestClient;
   #logger!: Logger;
 
   constructor(opts: NamespaceControllerOptions = {}) {
     this.#opts = opts;
     this.#clock = opts.clock ?? realClock;
-    this.#queue = new RateLimitingQueue<string>({ name: 'namespace', clock: this.#clock });
+    this.#worker = new KeyedWorker({ name: 'namespace', clock: this.#clock });
   }
 
   init(ctx: ControllerContext): void {
     this.#client = ctx.client;
     this.#logger = ctx.logger;
     const informer = ctx.informers.informerFor<Namespace>(resources.namespaces);
-    const enqueue = (ns: Namespace) => {
-      if (ns.metadata.deletionTimestamp) this.#queue.add(ns.metadata.name!);
-    };
-    informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, ns) => enqueue(ns) });
+    const { onAdd, onUpdate } = this.#worker.enqueueHandler<Namespace>((ns) => !!ns.metadata.deletionTimestamp);
+    informer.addEventHandler({ onAdd, onUpdate });
   }
 
   async run(): Promise<void> {
-    await runWorkers(
-      this.#queue,
+    await this.#worker.run(
       this.#opts.workers ?? 10,
       async (name) => {
         try {
@@ -67,30 +61,24 @@ export class NamespaceController implements Controller {
         } catch (err) {
           // Waiting on graceful deletion is not a failure: look again after the estimate.
           if (err instanceof ContentRemainingError) {
-            this.#queue.forget(name);
-            this.#queue.addAfter(name, err.recheckMs);
+            this.#worker.forget(name);
+            this.#worker.addAfter(name, err.recheckMs);
             return;
           }
           throw err;
         }
       },
-      { onError: (name, err) => this.#logger.warn('error syncing namespace', { namespace: name, err: String(err) }) },
+      logSyncError(this.#logger, 'error syncing namespace', { field: 'namespace', conflictsAtDebug: false }),
     );
   }
 
   async stop(): Promise<void> {
-    this.#queue.shutDown();
+    this.#worker.stop();
   }
 
   async #sync(name: string): Promise<void> {
-    let ns: Namespace;
-    try {
-      ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
-    if (!ns.metadata.deletionTimestamp) return;
+    const ns = await this.#getNamespace(name);
+    if (!ns?.metadata.deletionTimestamp) return;
     if (!(ns.spec?.finalizers ?? []).includes(FINALIZER_KUBERNETES)) return;
 
     const failures: Partial<Record<NamespaceConditionType, string>> = {};
@@ -134,7 +122,7 @@ export class NamespaceController implements Controller {
   async #deleteAll(r: DiscoveredResource, namespace: string): Promise<number> {
     let estimate = 0;
     if (r.group === '' && r.resource === 'pods') {
-      const pods = await this.#client.list<KubeObject & { spec?: { terminationGracePeriodSeconds?: number } }>({ ...r, namespace });
+      const pods = await this.#client.list<Pod>({ ...r, namespace });
       for (const p of pods.items) estimate = Math.max(estimate, p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 0);
     }
     const opts = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' };
@@ -169,16 +157,21 @@ export class NamespaceController implements Controller {
     }
   }
 
+  /** The Namespace as the server has it now; undefined once it is gone. */
+  async #getNamespace(name: string): Promise<Namespace | undefined> {
+    try {
+      return await this.#client.get<Namespace>({ ...resources.namespaces, name });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   /** finalizeNamespace: PUT namespaces/{name}/finalize without our finalizer. */
   async #finalize(name: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      let ns: Namespace;
-      try {
-        ns = await this.#client.get<Namespace>({ ...resources.namespaces, name });
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw err;
-      }
+      const ns = await this.#getNamespace(name);
+      if (!ns) return;
       const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER_KUBERNETES);
       try {
         await this.#client.update({ ...resources.namespaces, name, subresource: 'finalize' }, { ...ns, spec: { ...(ns.spec ?? {}), finalizers } });

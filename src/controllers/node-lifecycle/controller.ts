@@ -3,15 +3,20 @@
 // moved for the grace period gets its conditions set to Unknown; Nodes get the not-ready /
 // unreachable taints their Ready condition calls for; Pods on a Node that is not Ready get their
 // Ready condition set to False (MarkPodsNotReady) so their endpoints stop being ready.
-import { formatTime, type KubeObject } from '../../api/meta.js';
+import { formatTime } from '../../api/meta.js';
+import { isPodReady } from '../../api/pod.js';
+import type { Lease } from '../../api/types/coordination/index.js';
+import { NAMESPACE_NODE_LEASE } from '../../api/types/coordination/index.js';
+import type { Node, NodeCondition, Taint } from '../../api/types/core/index.js';
 import { isConflict, isNotFound, realClock, resources, sleep, type CacheReader, type Clock, type EventRecorder, type RestClient } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
-import { isPodReady, objectRef, type Pod } from '../replicaset/index.js';
-import type { Node, Taint } from '../scheduler/index.js';
+import type { Pod } from '../../api/types/core/index.js';
+import { objectRef } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { desiredTaints, markNodeUnknown, taintsEqual } from './health.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+/** Where node heartbeat Leases live (kept under this name for callers). */
+export const NODE_LEASE_NAMESPACE = NAMESPACE_NODE_LEASE;
 export const NODE_CONTROLLER_COMPONENT = 'node-controller';
 
 export interface NodeLifecycleControllerOptions {
@@ -22,15 +27,11 @@ export interface NodeLifecycleControllerOptions {
   readonly clock?: Clock;
 }
 
-interface Lease extends KubeObject {
-  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
-}
-
 interface Health {
   /** When we last saw the heartbeat move (our clock, as upstream's probeTimestamp). */
   probeMs: number;
-  readyHeartbeat?: string;
-  leaseRenew?: string;
+  readyHeartbeat?: string | null;
+  leaseRenew?: string | null;
   /** The Ready status as this controller last saw it. */
   lastReady?: string;
 }
@@ -129,7 +130,7 @@ export class NodeLifecycleController implements Controller {
     if (readyNow !== 'True') await this.#markPodsNotReady(name);
   }
 
-  async #updateNodeStatus(node: Node, conditions: NonNullable<Node['status']>['conditions']): Promise<Node> {
+  async #updateNodeStatus(node: Node, conditions: NodeCondition[]): Promise<Node> {
     const body = { apiVersion: 'v1', kind: 'Node', ...node, status: { ...(node.status ?? {}), conditions } };
     return this.#client.update<Node>({ ...resources.nodes, name: node.metadata.name!, subresource: 'status' }, body);
   }

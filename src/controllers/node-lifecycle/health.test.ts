@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Node } from '../scheduler/index.js';
+import type { ConditionStatusValue, Node } from '../../api/types/core/index.js';
 import { desiredTaints, markNodeUnknown } from './health.js';
 
 const NOW = Date.UTC(2024, 0, 1);
@@ -23,7 +23,7 @@ describe('node health', () => {
   });
 
   it('derives condition taints from Ready and keeps foreign taints', () => {
-    const node = (ready: string, taints: NonNullable<Node['spec']>['taints'] = [], unschedulable = false): Node => ({
+    const node = (ready: ConditionStatusValue, taints: NonNullable<Node['spec']>['taints'] = [], unschedulable = false): Node => ({
       metadata: { name: 'n' },
       spec: { taints, unschedulable },
       status: { conditions: [{ type: 'Ready', status: ready }] },

@@ -2,7 +2,8 @@
 // heartbeat is stale, which conditions become Unknown, and which taints its Ready condition (and
 // spec.unschedulable) call for (TaintNodesByCondition and the NoExecute taint pass).
 import { formatTime } from '../../api/meta.js';
-import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, type Node, type NodeCondition, type Taint } from '../scheduler/index.js';
+import type { Node, NodeCondition, Taint } from '../../api/types/core/index.js';
+import { TAINT_NODE_NOT_READY as TAINT_NOT_READY, TAINT_NODE_UNREACHABLE as TAINT_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE as TAINT_UNSCHEDULABLE } from '../../api/types/core/index.js';
 
 /** The conditions the controller sets to Unknown when the kubelet goes silent. */
 export const MONITORED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;

@@ -4,8 +4,8 @@
 // with gracePeriodSeconds=0. Not used by svcnet itself; the real node agent replaces it.
 import { formatMicroTime, formatTime, type KubeObject } from '../../api/meta.js';
 import { isNotFound, resources, type RestClient } from '../../client/index.js';
-import type { Pod } from '../replicaset/index.js';
-import { NODE_LEASE_NAMESPACE } from './controller.js';
+import type { Pod } from '../../api/types/core/index.js';
+import { NAMESPACE_NODE_LEASE as NODE_LEASE_NAMESPACE } from '../../api/types/coordination/index.js';
 
 export interface FakeKubeletOptions {
   /** How often Pods and Leases are looked at (default 100 ms). */

@@ -1,16 +1,16 @@
 // The ReplicaSet controller (pkg/controller/replicaset/replica_set.go): keeps spec.replicas
 // active Pods that match the selector and carry its controllerRef, adopting orphans and releasing
 // Pods that stopped matching, and reports counts in status. Writes go through the API only.
+import { isPodReady } from '../../api/pod.js';
+import type { ReplicaSet } from '../../api/types/apps/index.js';
+import type { Pod } from '../../api/types/core/index.js';
 import {
   isConflict,
-  isForbidden,
   isNotFound,
   metaNamespaceKey,
   NAMESPACE_INDEX,
-  RateLimitingQueue,
   realClock,
   resources,
-  runWorkers,
   splitMetaNamespaceKey,
   type CacheReader,
   type Clock,
@@ -19,9 +19,9 @@ import {
   type SharedInformer,
 } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
+import { controllerOf, isNamespaceTerminatingError, KeyedWorker, logSyncError, newControllerRef, objectRef, resolveControllerRef } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
 import { ControllerExpectations } from './expectations.js';
-import { controllerOf, isPodReady, newControllerRef, objectRef } from './pod-util.js';
 import { getPodsToDelete } from './rank.js';
 import {
   BURST_REPLICAS,
@@ -33,7 +33,6 @@ import {
   slowStartBatches,
   statusChanged,
 } from './reconcile.js';
-import type { Pod, ReplicaSet } from './types.js';
 
 export interface ReplicaSetControllerOptions {
   /** --concurrent-replicaset-syncs (default 5). */
@@ -49,7 +48,7 @@ export class ReplicaSetController implements Controller {
   readonly name = 'replicaset';
   readonly #opts: ReplicaSetControllerOptions;
   readonly #clock: Clock;
-  readonly #queue: RateLimitingQueue<string>;
+  readonly #worker: KeyedWorker;
   readonly #expectations: ControllerExpectations;
   #client!: RestClient;
   #recorder!: EventRecorder;
@@ -60,7 +59,7 @@ export class ReplicaSetController implements Controller {
   constructor(opts: ReplicaSetControllerOptions = {}) {
     this.#opts = opts;
     this.#clock = opts.clock ?? realClock;
-    this.#queue = new RateLimitingQueue<string>({ name: 'replicaset', clock: this.#clock });
+    this.#worker = new KeyedWorker({ name: 'replicaset', clock: this.#clock });
     this.#expectations = new ControllerExpectations(this.#clock);
   }
 
@@ -87,28 +86,22 @@ export class ReplicaSetController implements Controller {
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.#queue, this.#opts.workers ?? 5, (key) => this.#sync(key), {
-      // A conflict only means our cache was behind; the retry sees the newer object.
-      onError: (key, err) => (isConflict(err) ? this.#logger.debug : this.#logger.warn)('error syncing replicaset', { key, err: String(err) }),
-    });
+    await this.#worker.run(this.#opts.workers ?? 5, (key) => this.#sync(key), logSyncError(this.#logger, 'error syncing replicaset'));
   }
 
   async stop(): Promise<void> {
-    this.#queue.shutDown();
+    this.#worker.stop();
   }
 
   // ---- event handlers: only bookkeeping and enqueueing ----
 
   #enqueue(rs: ReplicaSet): void {
-    this.#queue.add(metaNamespaceKey(rs));
+    this.#worker.enqueue(rs);
   }
 
   /** resolveControllerRef: the ReplicaSet a controllerRef points at, if it is in our cache. */
   #ownerOf(pod: Pod): ReplicaSet | undefined {
-    const ref = controllerOf(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = this.#rsInformer.store.get(`${pod.metadata.namespace}/${ref.name}`);
-    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+    return resolveControllerRef(this.#rsInformer.store, pod.metadata.namespace, controllerOf(pod), 'ReplicaSet');
   }
 
   #matchingReplicaSets(pod: Pod): ReplicaSet[] {
@@ -151,7 +144,7 @@ export class ReplicaSetController implements Controller {
       this.#enqueue(rs);
       // A Pod that just became ready becomes available after minReadySeconds: look again then.
       const minReady = rs.spec?.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.#queue.addAfter(metaNamespaceKey(rs), minReady * 1000 + 50);
+      if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.#worker.addAfter(metaNamespaceKey(rs), minReady * 1000 + 50);
       return;
     }
     if (labelsChanged || refChanged) for (const rs of this.#matchingReplicaSets(cur)) this.#enqueue(rs);
@@ -162,7 +155,7 @@ export class ReplicaSetController implements Controller {
     if (!rs) return;
     const key = metaNamespaceKey(rs);
     this.#expectations.deletionObserved(key, metaNamespaceKey(pod));
-    this.#queue.add(key);
+    this.#worker.add(key);
   }
 
   // ---- sync ----
@@ -192,7 +185,7 @@ export class ReplicaSetController implements Controller {
     }
     await this.#updateStatus(rs, filtered, manageError);
     const next = nextAvailabilityCheckMs(rs, filtered, this.#clock.now());
-    if (next !== undefined) this.#queue.addAfter(key, next);
+    if (next !== undefined) this.#worker.addAfter(key, next);
     if (manageError) throw new Error(manageError.message);
   }
 
@@ -261,8 +254,7 @@ export class ReplicaSetController implements Controller {
       void this.#recorder.event(objectRef(rs, 'apps/v1', 'ReplicaSet'), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     } catch (err) {
       // A terminating namespace refuses new content: expected, not worth an Event.
-      const terminating = isForbidden(err) && JSON.stringify((err as { status?: unknown }).status ?? '').includes('NamespaceTerminating');
-      if (!terminating) {
+      if (!isNamespaceTerminatingError(err)) {
         void this.#recorder.event(objectRef(rs, 'apps/v1', 'ReplicaSet'), 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
       }
       throw err;

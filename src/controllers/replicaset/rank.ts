@@ -1,11 +1,25 @@
 // Which Pods a ReplicaSet deletes first when it scales down: controller.ActivePodsWithRanks
 // (pkg/controller/controller_utils.go) with the PodDeletionCost and LogarithmicScaleDown
 // features (both on by default since 1.22), and getPodsToDelete from replica_set.go.
-import { isPodReady, maxContainerRestarts, podReadyTime } from './pod-util.js';
-import type { Pod } from './types.js';
+import { isPodReady, podCondition } from '../../api/pod.js';
+import type { Pod } from '../../api/types/core/index.js';
+import { ANNOTATION_POD_DELETION_COST as POD_DELETION_COST_ANNOTATION } from '../../api/types/core/index.js';
 
 const PHASE_ORDINAL: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
-export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
+
+/** When the Pod last became Ready (undefined when not ready). */
+function podReadyTime(pod: Pod): number | undefined {
+  const c = podCondition(pod, 'Ready');
+  if (c?.status !== 'True' || !c.lastTransitionTime) return undefined;
+  return Date.parse(c.lastTransitionTime);
+}
+
+/** The highest restart count of the Pod's containers. */
+function maxContainerRestarts(pod: Pod): number {
+  let max = 0;
+  for (const c of pod.status?.containerStatuses ?? []) max = Math.max(max, c.restartCount ?? 0);
+  return max;
+}
 
 function deletionCost(pod: Pod): number {
   const v = pod.metadata.annotations?.[POD_DELETION_COST_ANNOTATION];

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPodsToDelete } from './rank.js';
 import { calculateReplicaSetStatus, claimPods, podFromTemplate, replicaSetSelector, slowStartBatches } from './reconcile.js';
-import type { Pod, ReplicaSet } from './types.js';
+import type { ReplicaSet } from '../../api/types/apps/index.js';
+import type { Pod, PodCondition, PodPhase } from '../../api/types/core/index.js';
 
 const NOW = Date.UTC(2024, 0, 1, 12);
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -12,8 +13,8 @@ const rs: ReplicaSet = {
   spec: { replicas: 2, minReadySeconds: 10, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', tier: 'fe' }, annotations: { a: 'b' } }, spec: { containers: [{ name: 'c' }] } } },
 };
 
-function pod(name: string, o: { node?: string; phase?: string; readySince?: number; created?: number; labels?: Record<string, string>; owner?: string; restarts?: number; deleting?: boolean } = {}): Pod {
-  const conditions = o.readySince === undefined ? [] : [{ type: 'Ready', status: 'True', lastTransitionTime: ago(o.readySince) }];
+function pod(name: string, o: { node?: string; phase?: PodPhase; readySince?: number; created?: number; labels?: Record<string, string>; owner?: string; restarts?: number; deleting?: boolean } = {}): Pod {
+  const conditions: PodCondition[] = o.readySince === undefined ? [] : [{ type: 'Ready', status: 'True', lastTransitionTime: ago(o.readySince) }];
   return {
     metadata: {
       name,
@@ -24,8 +25,8 @@ function pod(name: string, o: { node?: string; phase?: string; readySince?: numb
       ownerReferences: o.owner === undefined ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rs-uid', controller: true }] : o.owner ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: o.owner, controller: true }] : [],
       ...(o.deleting ? { deletionTimestamp: ago(0) } : {}),
     },
-    spec: { nodeName: o.node },
-    status: { phase: o.phase ?? 'Running', conditions, containerStatuses: [{ name: 'c', restartCount: o.restarts ?? 0 }] },
+    spec: { containers: [], nodeName: o.node },
+    status: { phase: o.phase ?? 'Running', conditions, containerStatuses: [{ name: 'c', restartCount: o.restarts ?? 0, ready: false, image: '', imageID: '' }] },
   };
 }
 

@@ -2,10 +2,12 @@
 // replica_set.go, replica_set_utils.go and the ControllerRefManager's ClaimPods): which Pods it
 // owns, adopts and releases; the Pod it creates; its status; the slow-start batch sizes.
 import { deepClone, jsonEqual } from '../../api/meta.js';
-import { labelSelectorFromObject, selectorFromSet, type LabelSelector } from '../../api/selectors/index.js';
+import { isPodActive, isPodAvailable, isPodReady } from '../../api/pod.js';
+import { selectorFromSet, type LabelSelector } from '../../api/selectors/index.js';
+import type { ReplicaSet, ReplicaSetStatus } from '../../api/types/apps/index.js';
+import type { Pod, PodSpec } from '../../api/types/core/index.js';
+import { controllerOf, newControllerRef, workloadSelector } from '../shared/index.js';
 import { isValidGenerateNamePrefix } from './names.js';
-import { controllerOf, isPodActive, isPodAvailable, isPodReady, newControllerRef } from './pod-util.js';
-import type { Pod, ReplicaSet, ReplicaSetStatus } from './types.js';
 
 /** pkg/controller/replicaset BurstReplicas: at most this many creates/deletes per sync. */
 export const BURST_REPLICAS = 500;
@@ -44,11 +46,7 @@ export function claimPods(rs: ReplicaSet, selector: LabelSelector, pods: readonl
 
 /** metav1.LabelSelectorAsSelector of spec.selector; invalid selectors match nothing. */
 export function replicaSetSelector(rs: ReplicaSet): LabelSelector {
-  try {
-    return labelSelectorFromObject(rs.spec?.selector);
-  } catch {
-    return labelSelectorFromObject(undefined);
-  }
+  return workloadSelector(rs.spec?.selector);
 }
 
 /** getPodsPrefix: `<name>-` when that is a valid generateName prefix, else the bare name. */
@@ -68,7 +66,7 @@ export function podFromTemplate(rs: ReplicaSet, ownerKind = 'ReplicaSet', ownerA
   };
   if (template.metadata?.annotations && Object.keys(template.metadata.annotations).length) metadata.annotations = { ...template.metadata.annotations };
   if (template.metadata?.finalizers?.length) metadata.finalizers = [...template.metadata.finalizers];
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: deepClone(template.spec ?? {}) };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: deepClone(template.spec ?? ({} as PodSpec)) };
 }
 
 /**

@@ -1,22 +1,22 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../replicaset/index.js';
-import { filterNode, fitErrorMessage, toleratesTaint, type Node } from './filters.js';
+import type { ConditionStatusValue, Node, NodeSelectorOperator, Pod, PodSpec, Taint } from '../../api/types/core/index.js';
+import { filterNode, fitErrorMessage, toleratesTaint } from './filters.js';
 import { pickNode } from './score.js';
 
-const node = (name: string, o: { labels?: Record<string, string>; taints?: Node['spec'] extends infer S ? (S extends { taints?: infer T } ? T : never) : never; ready?: string; unschedulable?: boolean } = {}): Node => ({
+const node = (name: string, o: { labels?: Record<string, string>; taints?: Taint[]; ready?: ConditionStatusValue; unschedulable?: boolean } = {}): Node => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(o.labels ?? {}) } },
   spec: { taints: o.taints, unschedulable: o.unschedulable },
   status: { conditions: [{ type: 'Ready', status: o.ready ?? 'True' }] },
 });
-const pod = (spec: Pod['spec'] = {}, owner?: string): Pod => ({
+const pod = (spec: Partial<PodSpec> = {}, owner?: string): Pod => ({
   metadata: { name: 'p', namespace: 'default', labels: { app: 'x' }, ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: owner, controller: true }] : [] },
-  spec,
+  spec: spec as PodSpec,
 });
 
 describe('scheduler filters', () => {
   it('matches tolerations as v1.Toleration.ToleratesTaint', () => {
-    const taint = { key: 'k', value: 'v', effect: 'NoSchedule' };
+    const taint: Taint = { key: 'k', value: 'v', effect: 'NoSchedule' };
     const table: [object, boolean][] = [
       [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule' }, true],
       [{ key: 'k', value: 'v' }, true],
@@ -38,7 +38,7 @@ describe('scheduler filters', () => {
     assert.equal(filterNode(pod(), node('a', { ready: 'Unknown' })), 'node(s) had untolerated taint {node.kubernetes.io/unreachable: }');
     assert.equal(filterNode(pod({ nodeSelector: { disk: 'ssd' } }), node('a')), "node(s) didn't match Pod's node affinity/selector");
     assert.equal(filterNode(pod({ nodeSelector: { disk: 'ssd' } }), node('a', { labels: { disk: 'ssd' } })), undefined);
-    const affinity = (operator: string, values?: string[]) =>
+    const affinity = (operator: NodeSelectorOperator, values?: string[]) =>
       pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'gen', operator, values }] }] } } } });
     assert.equal(filterNode(affinity('Gt', ['3']), node('a', { labels: { gen: '4' } })), undefined);
     assert.equal(filterNode(affinity('Lt', ['3']), node('a', { labels: { gen: '4' } })), "node(s) didn't match Pod's node affinity/selector");

@@ -1,33 +1,8 @@
 // The default profile's filter plugins that apply to svcnet's Nodes, in upstream's order
 // (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity), and FitError's message
 // (pkg/scheduler/framework/types.go). Pure functions over Pod and Node JSON.
-import type { KubeObject } from '../../api/meta.js';
-import type { NodeSelectorRequirement, Pod, Toleration } from '../replicaset/index.js';
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
-
-export interface NodeCondition {
-  type: string;
-  status: string;
-  lastHeartbeatTime?: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface Node extends KubeObject {
-  spec?: { unschedulable?: boolean; taints?: Taint[]; [k: string]: unknown };
-  status?: { conditions?: NodeCondition[]; [k: string]: unknown };
-}
-
-export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
-export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
-export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+import type { Node, NodeSelectorRequirement, Pod, Taint, Toleration } from '../../api/types/core/index.js';
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE } from '../../api/types/core/index.js';
 
 export const FilterReasons = {
   unschedulable: 'node(s) were unschedulable',
@@ -40,7 +15,8 @@ export const FilterReasons = {
 export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
   if (tol.effect && tol.effect !== taint.effect) return false;
   if (tol.key && tol.key !== taint.key) return false;
-  switch (tol.operator ?? 'Equal') {
+  // An empty operator arrives in JSON from older clients; upstream treats it as Equal.
+  switch ((tol.operator ?? 'Equal') as string) {
     case 'Exists':
       return true;
     case 'Equal':
@@ -59,8 +35,8 @@ export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
 export function effectiveTaints(node: Node): Taint[] {
   const taints = [...(node.spec?.taints ?? [])];
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const key = ready?.status === 'True' ? undefined : ready?.status === 'Unknown' ? TAINT_UNREACHABLE : TAINT_NOT_READY;
-  if (key && !taints.some((t) => t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE)) taints.push({ key, effect: 'NoSchedule' });
+  const key = ready?.status === 'True' ? undefined : ready?.status === 'Unknown' ? TAINT_NODE_UNREACHABLE : TAINT_NODE_NOT_READY;
+  if (key && !taints.some((t) => t.key === TAINT_NODE_NOT_READY || t.key === TAINT_NODE_UNREACHABLE)) taints.push({ key, effect: 'NoSchedule' });
   return taints;
 }
 
@@ -110,7 +86,7 @@ export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
 export function filterNode(pod: Pod, node: Node): string | undefined {
   const tolerations = pod.spec?.tolerations ?? [];
   if (node.spec?.unschedulable) {
-    const taint: Taint = { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' };
+    const taint: Taint = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' };
     if (!tolerations.some((t) => toleratesTaint(t, taint))) return FilterReasons.unschedulable;
   }
   if (pod.spec?.nodeName && pod.spec.nodeName !== node.metadata.name) return FilterReasons.nodeName;

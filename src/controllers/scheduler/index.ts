@@ -6,12 +6,6 @@ export {
   fitErrorMessage,
   matchesNodeAffinity,
   NO_NODES_AVAILABLE,
-  TAINT_NOT_READY,
-  TAINT_UNREACHABLE,
-  TAINT_UNSCHEDULABLE,
   toleratesTaint,
-  type Node,
-  type NodeCondition,
-  type Taint,
 } from './filters.js';
 export { pickNode } from './score.js';

@@ -2,25 +2,25 @@
 // through the pods/binding subresource. One worker, as the real scheduler's scheduling cycle is
 // serial: its own bindings are "assumed" at once so the next decision counts them.
 import { formatTime } from '../../api/meta.js';
+import { isPodTerminal, podCondition } from '../../api/pod.js';
+import type { Node, Pod, PodCondition } from '../../api/types/core/index.js';
 import {
   apiErrorFromResponse,
   isConflict,
   isNotFound,
   metaNamespaceKey,
-  RateLimitingQueue,
   realClock,
   resourcePath,
   resources,
-  runWorkers,
   type CacheReader,
   type Clock,
   type EventRecorder,
   type RestClient,
 } from '../../client/index.js';
 import type { Logger } from '../../util/logger.js';
-import { objectRef, podCondition, type Pod } from '../replicaset/index.js';
+import { KeyedWorker, logSyncError, objectRef } from '../shared/index.js';
 import type { Controller, ControllerContext } from '../types.js';
-import { filterNode, fitErrorMessage, NO_NODES_AVAILABLE, type Node } from './filters.js';
+import { filterNode, fitErrorMessage, NO_NODES_AVAILABLE } from './filters.js';
 import { pickNode } from './score.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -35,7 +35,7 @@ export interface SchedulerOptions {
 
 /** A Pod this scheduler should place. */
 function needsScheduling(pod: Pod, schedulerName: string): boolean {
-  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === schedulerName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === schedulerName && !isPodTerminal(pod);
 }
 
 /** What about a Node can change a filter's answer (heartbeats alone cannot). */
@@ -49,7 +49,7 @@ export class Scheduler implements Controller {
   readonly #schedulerName: string;
   readonly #retryMs: number;
   readonly #clock: Clock;
-  readonly #queue: RateLimitingQueue<string>;
+  readonly #worker: KeyedWorker;
   /** Bindings we made that the Pod informer has not shown yet: pod key → node. */
   readonly #assumed = new Map<string, string>();
   /** Pods that did not fit last time: retried when a Node changes. */
@@ -64,7 +64,7 @@ export class Scheduler implements Controller {
     this.#schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.#retryMs = opts.unschedulableRetryMs ?? 30_000;
     this.#clock = opts.clock ?? realClock;
-    this.#queue = new RateLimitingQueue<string>({ name: 'scheduler', clock: this.#clock });
+    this.#worker = new KeyedWorker({ name: 'scheduler', clock: this.#clock });
   }
 
   init(ctx: ControllerContext): void {
@@ -95,13 +95,11 @@ export class Scheduler implements Controller {
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.#queue, 1, (key) => this.#scheduleOne(key), {
-      onError: (key, err) => this.#logger.warn('error scheduling pod', { key, err: String(err) }),
-    });
+    await this.#worker.run(1, (key) => this.#scheduleOne(key), logSyncError(this.#logger, 'error scheduling pod', { conflictsAtDebug: false }));
   }
 
   async stop(): Promise<void> {
-    this.#queue.shutDown();
+    this.#worker.stop();
   }
 
   #podChanged(pod: Pod): void {
@@ -114,11 +112,11 @@ export class Scheduler implements Controller {
     // An unschedulable Pod waits for a Node change or its retry timer, not for its own updates
     // (our condition write would otherwise retry it at once).
     if (this.#unschedulable.has(key)) return;
-    if (needsScheduling(pod, this.#schedulerName) && !this.#assumed.has(key)) this.#queue.add(key);
+    if (needsScheduling(pod, this.#schedulerName) && !this.#assumed.has(key)) this.#worker.add(key);
   }
 
   #retryUnschedulable(): void {
-    for (const key of this.#unschedulable) this.#queue.add(key);
+    for (const key of this.#unschedulable) this.#worker.add(key);
   }
 
   /** Pods on each node: bound ones from the cache plus our assumed bindings. */
@@ -130,7 +128,7 @@ export class Scheduler implements Controller {
       l.push(pod);
     };
     for (const pod of this.#pods.list()) {
-      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      if (isPodTerminal(pod)) continue;
       const node = pod.spec?.nodeName || this.#assumed.get(metaNamespaceKey(pod));
       if (node) add(node, pod);
     }
@@ -179,11 +177,11 @@ export class Scheduler implements Controller {
   async #recordFailure(pod: Pod, message: string): Promise<void> {
     const key = metaNamespaceKey(pod);
     this.#unschedulable.add(key);
-    this.#queue.addAfter(key, this.#retryMs);
+    this.#worker.addAfter(key, this.#retryMs);
     void this.#recorder.event(objectRef(pod, 'v1', 'Pod'), 'Warning', 'FailedScheduling', message);
     const current = podCondition(pod, 'PodScheduled');
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
-    const condition = {
+    const condition: PodCondition = {
       type: 'PodScheduled',
       status: 'False',
       lastProbeTime: null,

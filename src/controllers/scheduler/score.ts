@@ -1,8 +1,8 @@
 // Picking among feasible Nodes: spread a workload's replicas first (what the default
 // PodTopologySpread constraints on kubernetes.io/hostname achieve), then the least loaded Node,
 // then the name, so the choice is deterministic for tests.
-import { controllerOf, type Pod } from '../replicaset/index.js';
-import type { Node } from './filters.js';
+import type { Node, Pod } from '../../api/types/core/index.js';
+import { controllerOf } from '../shared/index.js';
 
 export interface NodeLoad {
   /** Pods bound (or assumed bound) to the node, not finished. */

@@ -129,3 +129,16 @@ export interface PodLogOptions {
   limitBytes?: number;
   insecureSkipTLSVerifyBackend?: boolean;
 }
+
+// Well-known Endpoints annotations (core/v1 annotation_key_constants.go).
+/** The earliest not-yet-written change (Pod or Service) behind an Endpoints/EndpointSlice write. */
+export const ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
+/** "truncated" on an Endpoints object cut down to MaxEndpointsPerSubset addresses. */
+export const ANNOTATION_ENDPOINTS_OVER_CAPACITY = 'endpoints.kubernetes.io/over-capacity';
+/** v1.LastAppliedConfigAnnotation: what `kubectl apply` last wrote. */
+export const ANNOTATION_LAST_APPLIED_CONFIG = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * client-go resourcelock.LeaderElectionRecordAnnotationKey: an Endpoints (or ConfigMap) used as
+ * a leader-election lock carries it; the endpoint controllers leave such objects alone.
+ */
+export const ANNOTATION_LEADER_ELECTION_RECORD = 'control-plane.alpha.kubernetes.io/leader';

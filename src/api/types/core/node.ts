@@ -79,3 +79,13 @@ export interface Node extends KubernetesObject {
   spec?: NodeSpec;
   status?: NodeStatus;
 }
+
+// Well-known Node labels and taints (core/v1 well_known_labels.go, well_known_taints.go).
+/** The Node's zone; EndpointSlice endpoints copy it into `zone`. */
+export const LABEL_TOPOLOGY_ZONE = 'topology.kubernetes.io/zone';
+/** The Node's Ready condition is False. */
+export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+/** The Node's Ready condition is Unknown (the node controller lost its heartbeat). */
+export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** spec.unschedulable is true (kubectl cordon). */
+export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';

@@ -386,3 +386,6 @@ export interface Pod extends KubernetesObject {
   spec?: PodSpec;
   status?: PodStatus;
 }
+
+/** v1.PodDeletionCost (core/v1 annotation_key_constants.go): lower-cost Pods are scaled down first. */
+export const ANNOTATION_POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';

@@ -115,3 +115,9 @@ export interface Service extends KubernetesObject {
   spec?: ServiceSpec;
   status?: ServiceStatus;
 }
+
+// Well-known Service annotations (core/v1 annotation_key_constants.go).
+/** "Auto" turns on topology-aware routing hints in the Service's EndpointSlices. */
+export const ANNOTATION_TOPOLOGY_MODE = 'service.kubernetes.io/topology-mode';
+/** The deprecated spelling of ANNOTATION_TOPOLOGY_MODE, still honoured. */
+export const ANNOTATION_TOPOLOGY_AWARE_HINTS = 'service.kubernetes.io/topology-aware-hints';

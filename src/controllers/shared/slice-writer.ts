@@ -2,8 +2,8 @@
 // EndpointSlice tracker, so the informer's echo of our own writes is recognised. Shared by the
 // EndpointSlice and the mirroring controllers, whose plans differ only in who owns the slices.
 import { isNotFound, resources, type RestClient } from '../../client/index.js';
-import type { EndpointSlice } from './api-types.js';
-import { errorMessage, isNamespaceTerminating } from './controller-util.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
+import { errorMessage, isNamespaceTerminatingError } from './errors.js';
 import type { EndpointSliceTracker } from './slice-tracker.js';
 
 export interface SliceWrites {
@@ -26,7 +26,7 @@ export class SliceWriter {
         this.tracker.update(await this.client.create<EndpointSlice>(ref, slice));
       } catch (err) {
         // Creates in a terminating namespace keep failing: drop the work.
-        if (isNamespaceTerminating(err)) return;
+        if (isNamespaceTerminatingError(err)) return;
         throw new Error(`failed to create EndpointSlice for ${owner}: ${errorMessage(err)}`);
       }
     }

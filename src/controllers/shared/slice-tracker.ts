@@ -5,7 +5,7 @@
 //
 // The version is metadata.generation where the server tracks it for EndpointSlices (upstream
 // does); otherwise the resourceVersion, which svcnet's server makes a number that grows.
-import type { EndpointSlice } from './api-types.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
 
 const DELETION_EXPECTED = -1;
 

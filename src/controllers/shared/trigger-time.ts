@@ -3,8 +3,8 @@
 // yet written, that something changed the Service's endpoints. A Pod's time is its Ready
 // condition's lastTransitionTime; the Service's is its creationTimestamp. The first sync of a
 // Service reports the Service's creation time.
-import type { Pod, Service } from './api-types.js';
-import { readyCondition } from './pod-util.js';
+import { podCondition } from '../../api/pod.js';
+import type { Pod, Service } from '../../api/types/core/index.js';
 
 interface ServiceState {
   podTimes: Map<string, number>;
@@ -36,7 +36,7 @@ export class TriggerTimeTracker {
     let min = 0;
     const podTimes = new Map<string, number>();
     for (const pod of pods) {
-      const t = parseTime(readyCondition(pod)?.lastTransitionTime);
+      const t = parseTime(podCondition(pod, 'Ready')?.lastTransitionTime);
       if (!t) continue;
       podTimes.set(pod.metadata.name!, t);
       if (t > (state?.podTimes.get(pod.metadata.name!) ?? 0)) min = min === 0 ? t : Math.min(min, t);

@@ -1,7 +1,8 @@
 // Fixtures for the endpoint controllers' unit tests: Services, Pods and Nodes as the API server
 // returns them, and a stand-in for the server applying a slice plan (names, UIDs, versions).
-import type { EndpointSlice, Node, Pod, Service, ServicePort } from './api-types.js';
-import type { SlicePlan } from './reconcile.js';
+import type { ContainerPort, IPFamily, Node, Pod, PodPhase, Service, ServicePort } from '../../api/types/core/index.js';
+import type { EndpointSlice } from '../../api/types/discovery/index.js';
+import type { SliceWrites as SlicePlan } from './slice-writer.js';
 
 export interface ServiceFixture {
   name?: string;
@@ -12,7 +13,7 @@ export interface ServiceFixture {
   selector?: Record<string, string> | null;
   ports?: ServicePort[];
   clusterIP?: string;
-  ipFamilies?: string[];
+  ipFamilies?: IPFamily[];
   publishNotReadyAddresses?: boolean;
   trafficDistribution?: string;
   deleting?: boolean;
@@ -50,10 +51,10 @@ export interface PodFixture {
   node?: string;
   labels?: Record<string, string>;
   deleting?: boolean;
-  phase?: string;
+  phase?: PodPhase;
   hostname?: string;
   subdomain?: string;
-  containerPorts?: { name?: string; containerPort: number; protocol?: string }[];
+  containerPorts?: ContainerPort[];
   readySince?: string;
   namespace?: string;
 }

@@ -63,9 +63,12 @@ export function externallyAccessible(p: ServicePortInfo): boolean {
   return p.nodePort !== 0 || p.loadBalancerVIPs.length > 0 || p.externalIPs.length > 0;
 }
 
-/** serviceport.go UsesClusterEndpoints: some traffic uses Cluster policy. */
+/**
+ * serviceport.go UsesClusterEndpoints: internal traffic uses Cluster policy, or the port takes
+ * external traffic at all (even with eTP Local, pods and the host short-circuit to Cluster).
+ */
 export function usesClusterEndpoints(p: ServicePortInfo): boolean {
-  return !p.internalPolicyLocal || (externallyAccessible(p) && !p.externalPolicyLocal);
+  return !p.internalPolicyLocal || externallyAccessible(p);
 }
 
 /** serviceport.go UsesLocalEndpoints: some traffic uses Local policy. */

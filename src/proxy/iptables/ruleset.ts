@@ -39,6 +39,8 @@ class Tables {
   readonly natRules: string[] = [];
   /** KUBE-SERVICES' nodeports rule must stay last, so it is held back. */
   readonly natServices: string[] = [];
+  /** nat KUBE-NODEPORTS, a top-level chain written on every sync. */
+  readonly natNodePorts: string[] = [];
   readonly active = new Set<string>();
 }
 
@@ -95,7 +97,7 @@ function servicePort(t: Tables, cfg: ProxyNodeConfig, plan: ServicePortPlan, wri
   }
   for (const ip of svc.loadBalancerVIPs) externalFilter(dst(ip));
   if (svc.nodePort !== 0) {
-    if (plan.hasEndpoints) t.natRules.push(`-A ${N.KUBE_NODEPORTS} ${comment(s)} ${pm} --dport ${svc.nodePort} -j ${ch.ext}`);
+    if (plan.hasEndpoints) t.natNodePorts.push(`-A ${N.KUBE_NODEPORTS} ${comment(s)} ${pm} --dport ${svc.nodePort} -j ${ch.ext}`);
     if (cfg.nodePortIPs === undefined) externalFilter(`-m addrtype --dst-type LOCAL ${pm} --dport ${svc.nodePort}`);
     else for (const ip of cfg.nodePortIPs) externalFilter(`${pm} -d ${ip} --dport ${svc.nodePort}`);
   }
@@ -193,11 +195,18 @@ export function renderIptablesRestore(state: ProxyState, cfg: ProxyNodeConfig, o
     `-A ${N.KUBE_POSTROUTING} ${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`,
   ];
   const stale = (opts.existingNatChains ?? []).filter((c) => N.isServiceChain(c) && !t.active.has(c)).sort();
-  const out = ['*filter', ...t.filterChains.map((c) => `:${c} - [0:0]`), ...t.filterRules, 'COMMIT', '*nat'];
-  out.push(...[...t.natChains, ...stale].map((c) => `:${c} - [0:0]`));
-  out.push(...t.natServices, ...fixedNat, ...t.natRules.filter((r) => r.startsWith(`-A ${N.KUBE_NODEPORTS} `)));
-  out.push(...t.natRules.filter((r) => !r.startsWith(`-A ${N.KUBE_NODEPORTS} `)));
-  for (const c of stale) out.push(`-X ${c}`);
-  out.push('COMMIT');
+  // Built with concat/loops: spreading 100k+ rules into push() overflows the call stack.
+  const out = ['*filter'].concat(
+    t.filterChains.map((c) => `:${c} - [0:0]`),
+    t.filterRules,
+    ['COMMIT', '*nat'],
+    t.natChains.concat(stale).map((c) => `:${c} - [0:0]`),
+    t.natServices,
+    fixedNat,
+    t.natNodePorts,
+    t.natRules,
+    stale.map((c) => `-X ${c}`),
+    ['COMMIT'],
+  );
   return { text: `${out.join('\n')}\n`, activeNatChains: t.active };
 }

@@ -87,7 +87,7 @@ export class EndpointsMap {
     for (const [svc, change] of tracker.checkout()) {
       const before = endpointsFromSlices(change.previous, tracker.family, tracker.nodeName, excludedIPs).byPort;
       const after = endpointsFromSlices(change.current, tracker.family, tracker.nodeName, excludedIPs);
-      skipped.push(...after.skipped);
+      for (const sk of after.skipped) skipped.push(sk);
       let changed = before.size !== after.byPort.size;
       for (const key of before.keys()) {
         if (!after.byPort.has(key)) this.byPort.delete(key);

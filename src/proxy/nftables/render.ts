@@ -15,24 +15,27 @@ function declarations(rs: NftRuleset, out: string[], flush: boolean): void {
   }
 }
 
-/** Owners in first-appearance order: "" (the fixed objects) first, then each Service. */
-function owners(rs: NftRuleset): string[] {
-  const seen = new Set<string>(['']);
-  for (const c of rs.chains.values()) seen.add(c.owner ?? '');
-  for (const m of rs.elements.values()) for (const e of m.values()) seen.add(e.owner ?? '');
-  return [...seen];
-}
-
+/**
+ * Rules and elements grouped by owner in first-appearance order ("" — the fixed objects —
+ * first), in one pass: a per-owner scan of everything would be quadratic at 10k Services.
+ */
 function body(rs: NftRuleset, out: string[], blankLines: boolean): void {
-  for (const owner of owners(rs)) {
+  const groups = new Map<string, string[]>([['', []]]);
+  const group = (owner: string | undefined) => {
+    let g = groups.get(owner ?? '');
+    if (!g) groups.set(owner ?? '', (g = []));
+    return g;
+  };
+  for (const c of rs.chains.values()) {
+    const g = group(c.owner);
+    for (const r of c.rules) g.push(`${prefix(rs, 'add', 'rule')} ${c.name} ${r}`);
+  }
+  for (const [set, m] of rs.elements) {
+    for (const e of m.values()) group(e.owner).push(`${prefix(rs, 'add', 'element')} ${set} ${elementText(e)}`);
+  }
+  for (const [owner, lines] of groups) {
     if (blankLines) out.push('', owner ? `# ${owner}` : '# fixed chains, sets and maps');
-    for (const c of rs.chains.values()) {
-      if ((c.owner ?? '') !== owner) continue;
-      for (const r of c.rules) out.push(`${prefix(rs, 'add', 'rule')} ${c.name} ${r}`);
-    }
-    for (const [set, m] of rs.elements) {
-      for (const e of m.values()) if ((e.owner ?? '') === owner) out.push(`${prefix(rs, 'add', 'element')} ${set} ${elementText(e)}`);
-    }
+    for (const l of lines) out.push(l);
   }
 }
 

@@ -92,8 +92,13 @@ function servicePort(ctx: Ctx, plan: ServicePortPlan): void {
   const proto = svc.protocol.toLowerCase();
   const key = (ip: string) => `${ip} . ${proto} . ${svc.port}`;
   const chain = (name: string) => addChain(rs, { name, owner });
+  // One SHA-256 per endpoint: the chain and affinity-set names share the hashed base.
+  const epBase = new Map<EndpointInfo, string>();
+  for (const ep of plan.endpoints.allReachableEndpoints) epBase.set(ep, N.servicePortEndpointChainNameBase(svc, ep));
+  const epChainName = (ep: EndpointInfo) => `endpoint-${epBase.get(ep) ?? N.servicePortEndpointChainNameBase(svc, ep)}`;
+  const affinityName = (ep: EndpointInfo) => `affinity-${epBase.get(ep) ?? N.servicePortEndpointChainNameBase(svc, ep)}`;
 
-  for (const ep of plan.endpoints.allReachableEndpoints) chain(N.endpointChainName(svc, ep));
+  for (const ep of plan.endpoints.allReachableEndpoints) chain(epChainName(ep));
   if (plan.usesClusterPolicyChain) chain(names.cluster);
   if (plan.usesLocalPolicyChain) chain(names.local);
   if (plan.usesExternalChain) chain(names.external);
@@ -163,7 +168,7 @@ function servicePort(ctx: Ctx, plan: ServicePortPlan): void {
     for (const ep of plan.endpoints.allReachableEndpoints) {
       addSet(rs, {
         kind: 'set',
-        name: N.affinitySetName(svc, ep),
+        name: affinityName(ep),
         type: ctx.addrType,
         flags: ['dynamic', 'timeout'],
         timeoutSeconds: svc.stickyMaxAgeSeconds,
@@ -171,25 +176,27 @@ function servicePort(ctx: Ctx, plan: ServicePortPlan): void {
       });
     }
   }
-  if (plan.usesClusterPolicyChain) serviceToEndpoints(ctx, plan, names.cluster, plan.clusterEndpoints);
-  if (plan.usesLocalPolicyChain) serviceToEndpoints(ctx, plan, names.local, plan.localEndpoints);
+  if (plan.usesClusterPolicyChain) serviceToEndpoints(ctx, plan, names.cluster, plan.clusterEndpoints, epChainName, affinityName);
+  if (plan.usesLocalPolicyChain) serviceToEndpoints(ctx, plan, names.local, plan.localEndpoints, epChainName, affinityName);
   for (const ep of plan.endpoints.allReachableEndpoints) {
-    const epChain = N.endpointChainName(svc, ep);
+    const epChain = epChainName(ep);
     // Hairpin: an endpoint reaching itself through the Service must be SNATed or it answers itself directly.
     addRule(rs, epChain, `${ipX} saddr ${ep.ip} jump ${N.MARK_MASQ_CHAIN}`);
-    if (sticky) addRule(rs, epChain, `update @${N.affinitySetName(svc, ep)} { ${ipX} saddr }`);
+    if (sticky) addRule(rs, epChain, `update @${affinityName(ep)} { ${ipX} saddr }`);
     addRule(rs, epChain, `meta l4proto ${proto} dnat to ${joinHostPort(ep.ip, ep.port)}`);
   }
 }
 
-function serviceToEndpoints(ctx: Ctx, plan: ServicePortPlan, chain: string, endpoints: readonly EndpointInfo[]): void {
+type NameOf = (ep: EndpointInfo) => string;
+
+function serviceToEndpoints(ctx: Ctx, plan: ServicePortPlan, chain: string, endpoints: readonly EndpointInfo[], epChain: NameOf, affinity: NameOf): void {
   const svc = plan.svc;
   if (svc.stickyMaxAgeSeconds > 0) {
     for (const ep of endpoints) {
-      addRule(ctx.rs, chain, `${ctx.ipX} saddr @${N.affinitySetName(svc, ep)} goto ${N.endpointChainName(svc, ep)}`);
+      addRule(ctx.rs, chain, `${ctx.ipX} saddr @${affinity(ep)} goto ${epChain(ep)}`);
     }
   }
-  const vmap = endpoints.map((ep, i) => `${i} : goto ${N.endpointChainName(svc, ep)}`).join(' , ');
+  const vmap = endpoints.map((ep, i) => `${i} : goto ${epChain(ep)}`).join(' , ');
   addRule(ctx.rs, chain, `numgen random mod ${endpoints.length} vmap { ${vmap} }`);
 }
 

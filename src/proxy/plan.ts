@@ -29,7 +29,10 @@ export interface ProxyNodeConfig {
   readonly localhostNodePorts?: boolean;
 }
 
-/** fmt.Sprintf("%#x", 1<<bit) as nftables and the iptables mark rules print it. */
+/**
+ * The masquerade mark, written "0x4000" as upstream's test expectations do (kube-proxy itself
+ * formats it with %#08x, "0x00004000"; nft and iptables read both the same).
+ */
 export function masqueradeMark(cfg: ProxyNodeConfig): string {
   return `0x${(1 << (cfg.masqueradeBit ?? 14)).toString(16)}`;
 }

@@ -6,12 +6,13 @@ import { apiErrors, StatusError } from '../../api/errors.js';
 import { parsePodLogOptions, podLogOptionsQuery, type PodLogOptions } from '../../api/pod-logs.js';
 import type { ResourceCall } from '../handlers/context.js';
 import { nodeGet, NodeResponseError, type KubeletSocketResolver } from './node-connection.js';
-import { validateContainer, type PodLike } from './pod-target.js';
+import { validateContainer } from './pod-target.js';
+import type { Pod } from '../../api/types/core/v1.js';
 
 export { parsePodLogOptions };
 
 /** The node's /containerLogs query for these options. */
-export function containerLogsPath(pod: PodLike, container: string, o: PodLogOptions): string {
+export function containerLogsPath(pod: Pod, container: string, o: PodLogOptions): string {
   const { namespace = '', name = '' } = pod.metadata;
   const q = podLogOptionsQuery(o).toString();
   return `/containerLogs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}${q ? `?${q}` : ''}`;
@@ -32,7 +33,7 @@ export async function servePodLogs(call: ResourceCall, kubeletSocket: KubeletSoc
   const { req, info } = call;
   if (info.verb !== 'get') throw apiErrors.methodNotSupported({ group: '', resource: 'pods/log' }, info.verb);
   const opts = parsePodLogOptions(info.name, req.query);
-  const pod = (await call.store.get(info.namespace, info.name)) as PodLike;
+  const pod = (await call.store.get(info.namespace, info.name)) as Pod;
   const container = validateContainer(pod, opts.container ?? '');
   const headers = { 'content-type': 'text/plain', 'cache-control': 'no-cache, private', 'x-content-type-options': 'nosniff' };
   const node = pod.spec?.nodeName;

@@ -5,12 +5,6 @@ import { podIPs } from '../../api/pod.js';
 import type { Pod } from '../../api/types/core/v1.js';
 import type { Registry } from '../registry/registry.js';
 
-/**
- * The typed core/v1 Pod under the name streaming/pod-logs.ts (another branch's file) still
- * imports; new code uses `Pod`.
- */
-export type PodLike = Pod;
-
 export async function getPod(registry: Registry, namespace: string, name: string): Promise<Pod> {
   return (await registry.store('', 'pods')!.get(namespace, name)) as unknown as Pod;
 }

@@ -8,7 +8,7 @@ import { isServiceIPSet } from '../../api/service.js';
 import type { EndpointAddress, EndpointPort as CoreEndpointPort, Endpoints, EndpointSubset, Pod, Service } from '../../api/types/core/index.js';
 import { ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_ENDPOINTS_OVER_CAPACITY } from '../../api/types/core/index.js';
 import { findPort, shouldPodBeInEndpoints, shouldSetHostname } from '../shared/index.js';
-import { parseIP } from '../../allocators/ip-address.js';
+import { parseIPSloppy as parseIP } from '../../util/ip.js';
 import { repackSubsets } from './repack.js';
 
 /** maxCapacity: Endpoints hold at most this many addresses (ready + not ready). */

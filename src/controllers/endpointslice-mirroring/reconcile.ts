@@ -3,7 +3,7 @@
 // without a selector. Each repacked subset becomes one slice per address type (at most
 // `maxEndpointsPerSubset` addresses, ready ones first); the first existing slice per key is
 // rewritten in place, extra ones are deleted.
-import { canonicalIP, parseIP } from '../../allocators/ip-address.js';
+import { canonicalIP, parseIPSloppy as parseIP } from '../../util/ip.js';
 import type { EndpointAddress, Endpoints } from '../../api/types/core/index.js';
 import { ANNOTATION_ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ANNOTATION_LAST_APPLIED_CONFIG } from '../../api/types/core/index.js';
 import type { AddressType, Endpoint, EndpointPort, EndpointSlice } from '../../api/types/discovery/index.js';
@@ -112,7 +112,7 @@ export function reconcileMirroredSlices(input: MirrorInput): MirrorPlan {
           invalidAddresses++;
           continue;
         }
-        desired.get(keyOf(parsed.family, ports))!.endpoints.insert(addressToEndpoint(a, canonicalIP(a.ip)!, ready));
+        desired.get(keyOf(parsed.family, ports))!.endpoints.insert(addressToEndpoint(a, canonicalIP(a.ip, { sloppy: true })!, ready));
         added++;
       }
     };

@@ -1,6 +1,6 @@
 // The endpoints a Service should have, from its Pods (k8s.io/endpointslice utils.go podToEndpoint,
 // getEndpointPorts, getEndpointAddresses and the desired-state half of reconcileByAddressType).
-import { canonicalIP, parseIP } from '../../allocators/ip-address.js';
+import { canonicalIP, parseIPSloppy as parseIP } from '../../util/ip.js';
 import { isPodReady, podIPs } from '../../api/pod.js';
 import { isClusterIPNone } from '../../api/service.js';
 import type { Node, Pod, Service } from '../../api/types/core/index.js';
@@ -35,7 +35,7 @@ export function endpointAddressesFor(pod: Pod, addressType: AddressType): string
   const out: string[] = [];
   for (const ip of podIPs(pod)) {
     const parsed = parseIP(ip);
-    if (parsed && parsed.family === addressType) out.push(canonicalIP(ip)!);
+    if (parsed && parsed.family === addressType) out.push(canonicalIP(ip, { sloppy: true })!);
   }
   return out;
 }

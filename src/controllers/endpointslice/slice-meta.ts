@@ -1,5 +1,5 @@
 // How an EndpointSlice of a Service is named, labelled and owned (k8s.io/endpointslice utils.go).
-import { parseIP } from '../../allocators/ip-address.js';
+import { parseIPSloppy as parseIP } from '../../util/ip.js';
 import { hasHeadlessLabel } from '../../api/endpointslice.js';
 import { isServiceIPSet } from '../../api/service.js';
 import type { Service } from '../../api/types/core/index.js';

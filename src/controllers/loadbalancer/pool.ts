@@ -5,7 +5,7 @@
 // IPs the proxy answers for, not hosts on a broadcast domain. IPv6 CIDRs can hold 2^64 and more
 // addresses, so nothing is ever enumerated; `firstFree` walks from a range's start and skips
 // only the addresses in use.
-import { formatIP, parseCIDR, parseIP, type IPFamily } from '../../allocators/ip-address.js';
+import { formatIP, parseCIDRSloppy as parseCIDR, parseIPSloppy as parseIP, type IPFamily } from '../../util/ip.js';
 import { DEFAULT_LOAD_BALANCER_POOL } from '../../api/defaults/cluster.js';
 
 export type { IPFamily };
